@@ -1,0 +1,45 @@
+# SEE-1 Previs developer commands. `make run` and `make test` are the whole quick start.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO   := scenes/first-light.see1.json
+
+.PHONY: run test lint bench assets system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { packaging/install-system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+## run: create .venv, install the app and run the demo scene
+run: $(STAMP)
+	$(BIN)/see1-previs simulate $(DEMO) --report
+
+## system-deps: Debian packages for a virtual display and software OpenGL (needs root)
+system-deps:
+	packaging/install-system-deps.sh test
+
+## test: lint, then the whole suite under a virtual display
+test: system-deps $(STAMP) lint
+	$(BIN)/python -m pytest
+
+## lint: ruff linter and formatter check
+lint: $(STAMP)
+	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff format --check app tests benchmarks
+
+## bench: benchmark scripts that print figures
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_bake.py
+
+## assets: regenerate the SEE-1 interior (byte-identical output)
+assets: $(STAMP)
+	$(BIN)/python -m see1previs.station.see1 --out assets/stations
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist app/*.egg-info .cache

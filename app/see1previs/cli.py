@@ -1,0 +1,216 @@
+"""The ``see1-previs`` command line: headless validate / simulate / schema for pipeline TDs.
+
+Errors a user can act on are printed as plain messages (exit 1); ``--debug`` adds the
+traceback. Long bakes show a progress bar when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from see1previs import __version__
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="see1-previs",
+        description="Previsualization for SEE-1, the zero-gravity film studio module: "
+        "check and simulate blocking scenes headless.",
+    )
+    parser.add_argument("--version", action="version", version=f"see1-previs {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show full tracebacks for errors (for bug reports)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a scene file and its placement; list every problem",
+        description="Check a scene file: JSON syntax, the scene format, ids and references, "
+        "mesh files, and that every body starts inside the interior without overlapping "
+        "anything. Exit 0 when valid, 1 with every problem listed.",
+    )
+    validate.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="bake a scene's zero-g physics",
+        description="Simulate a scene and record every body at the scene frame rate. Bakes "
+        "are cached, so re-running an unchanged scene is instant.",
+    )
+    simulate.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+    simulate.add_argument(
+        "--out", type=Path, help="write the trajectory as a NumPy .npz archive (units inside)"
+    )
+    simulate.add_argument(
+        "--report", action="store_true", help="print the simulation report after baking"
+    )
+    simulate.add_argument(
+        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
+    )
+    simulate.add_argument(
+        "--json", action="store_true", help="print the report as JSON instead of text"
+    )
+
+    commands.add_parser(
+        "schema",
+        help="print the scene-file JSON Schema",
+        description="Print the JSON Schema of the scene format (for editors and validators).",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("see1-previs: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        message = _user_message(exc)
+        if message is None or args.debug:
+            traceback.print_exc()
+        if message is None:
+            print(
+                f"see1-previs: internal error: {exc} (run with --debug and report it)",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEM
+        print(message, file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _user_message(exc: Exception) -> str | None:
+    """The plain message for errors caused by input, or None for bugs."""
+    from see1previs.core.scenefile import SceneFileError
+    from see1previs.physics.simulation import SceneSetupError
+    from see1previs.station.model import StationError
+
+    if isinstance(exc, SceneFileError | StationError | CliError):
+        return str(exc)
+    if isinstance(exc, SceneSetupError):
+        return "scene cannot be simulated as placed:\n" + "\n".join(
+            f"  {path}: {message}" for path, message in exc.problems
+        )
+    if isinstance(exc, OSError):
+        return f"see1-previs: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    return None
+
+
+def _load(path: Path):
+    from see1previs.core.scenefile import load_scene
+
+    if not path.exists():
+        raise CliError(f"see1-previs: no scene file at {path}")
+    return load_scene(path)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from see1previs.physics.simulation import prepare_world
+
+    scene = _load(args.scene)
+    world = prepare_world(scene, args.scene.parent)
+    for warning in world.station.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(
+        f"{args.scene}: valid — {len(scene.props)} props, {len(scene.actors)} actors, "
+        f"{len(scene.cues)} cues, {scene.duration:g} s at {scene.frame_rate}"
+    )
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from see1previs.physics.cache import BakeCache
+    from see1previs.physics.report import SimulationReport
+    from see1previs.physics.simulation import simulate
+
+    scene = _load(args.scene)
+    bar = ProgressBar(f"baking {args.scene.name}") if sys.stderr.isatty() else None
+    started = time.perf_counter()
+    result = simulate(
+        scene,
+        args.scene.parent,
+        cache=None if args.no_cache else BakeCache(),
+        progress=bar.update if bar else None,
+    )
+    elapsed = time.perf_counter() - started
+    if bar:
+        bar.close()
+    for warning in result.station.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.out:
+        result.trajectory.save_npz(args.out)
+    report = SimulationReport.build(result.world, result.trajectory, result.from_cache)
+    if args.json:
+        print(json.dumps(_report_json(report), indent=2))
+    elif args.report:
+        print(report.to_text())
+    else:
+        source = "loaded from cache" if result.from_cache else f"baked in {elapsed:.1f} s"
+        print(f"{args.scene}: {report.frames} frames, {report.contact_count} contacts, {source}")
+    if args.out:
+        print(f"trajectory written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report_json(report) -> dict:
+    from dataclasses import asdict
+
+    data = asdict(report)
+    data["frame_rate"] = report.frame_rate.to_json()
+    return data
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from see1previs.core.scenefile import scene_json_schema
+
+    print(json.dumps(scene_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+_COMMANDS = {"validate": cmd_validate, "simulate": cmd_simulate, "schema": cmd_schema}
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr for interactive terminals."""
+
+    def __init__(self, label: str, width: int = 30) -> None:
+        self.label = label
+        self.width = width
+        self.started = time.perf_counter()
+
+    def update(self, fraction: float) -> None:
+        filled = round(fraction * self.width)
+        elapsed = time.perf_counter() - self.started
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] "
+            f"{fraction * 100:5.1f}% {elapsed:5.1f}s"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Upgrading scene data written in an older scene-file format to the current one.
+
+``MIGRATIONS[n]`` turns the data of a format-``n`` file into format ``n + 1``; :func:`migrate`
+chains them up to :data:`see1previs.core.scene.FORMAT_VERSION`. Format 1 is the first released
+format, so the registry is empty today.
+
+How to change the format (see docs/scene-format.md, "Versioning"):
+
+1. bump ``FORMAT_VERSION`` in :mod:`see1previs.core.scene` and change the models;
+2. register ``MIGRATIONS[old] = upgrade`` here, where ``upgrade`` takes the old data (a
+   private copy it may change) and returns data the new models accept. Migrations work on
+   plain JSON data, never on the models, because the models only know the newest format;
+3. keep ``tests/data/scene-format-<old>/`` and add ``tests/data/scene-format-<new>/``.
+
+Migrations run before validation, so they must not assume the old file was valid: leave
+anything they do not understand alone and let validation report it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from see1previs.core import scene as scene_model
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+MIGRATIONS: dict[int, Migration] = {}
+"""Format version N -> function turning format-N data into format N + 1."""
+
+
+class MigrationError(ValueError):
+    """Scene data that cannot be brought up to the current format."""
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` upgraded to the current format, as a new dict; ``data`` is left untouched.
+
+    Raises :class:`MigrationError` when the format field is missing or invalid, newer than
+    this version of the app, or when no upgrade step is registered for a version on the way.
+    """
+    # Read through the module so a test can patch the current version in one place.
+    current = scene_model.FORMAT_VERSION
+    version = data.get("format")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise MigrationError(f"the format version must be a whole number, got {version!r}")
+    if version < 1:
+        raise MigrationError(f"format {version} is not a SEE-1 scene format (they start at 1)")
+    if version > current:
+        raise MigrationError(
+            f"format {version} is newer than this version of SEE-1 Previs reads (up to {current})"
+        )
+    upgraded = copy.deepcopy(data)
+    while version < current:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise MigrationError(
+                f"no upgrade from format {version} to {version + 1} is registered; "
+                f"this version of SEE-1 Previs cannot read format {version} files"
+            )
+        try:
+            upgraded = step(upgraded)
+        except Exception as exc:  # a user's old file must fail as a message, not a crash
+            raise MigrationError(
+                f"could not upgrade the scene from format {version} to {version + 1}: {exc}"
+            ) from exc
+        if not isinstance(upgraded, dict):
+            raise MigrationError(
+                f"the upgrade from format {version} to {version + 1} returned "
+                f"{type(upgraded).__name__}, not scene data"
+            )
+        version += 1
+        upgraded["format"] = version  # migrations need not remember to bump it
+    return upgraded

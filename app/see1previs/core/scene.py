@@ -1,0 +1,408 @@
+"""The scene model: what a ``*.see1.json`` file holds, as validated pydantic models.
+
+A scene is the director's blocking: which interior, what is in it (props, actors), where it
+starts and what happens when (cues). Everything is in SI units and the module frame (origin
+at the sphere centre, +X to the main hatch, +Z the studio's reference up); quaternions are
+(w, x, y, z). Field metadata carries the unit so error messages and docs can say it.
+
+This module only describes and validates one scene on its own terms (types, ranges, ids and
+references). Placement against the interior geometry is checked by the physics layer, and
+reading/writing files lives in :mod:`see1previs.core.scenefile`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from see1previs.core.timebase import FrameRate
+
+FORMAT_VERSION = 1
+"""Scene-file format written by this version of the app."""
+
+BUILTIN_INTERIOR = "see1"
+
+
+def quantity(unit: str, description: str, **constraints: Any) -> Any:
+    """A float field with a unit, finite only, documented for the JSON Schema."""
+    return Field(
+        allow_inf_nan=False,
+        description=f"{description} [{unit}]" if unit else description,
+        json_schema_extra={"unit": unit} if unit else None,
+        **constraints,
+    )
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Vec3 = tuple[Finite, Finite, Finite]
+Quat = tuple[Finite, Finite, Finite, Finite]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+"""What an id may look like (error messages recognise it by this pattern)."""
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+"""A display colour, #RRGGBB."""
+
+Identifier = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=ID_PATTERN,
+        description="Unique id: letters, digits, '_', '-', '.'; starts with a letter or digit",
+    ),
+]
+Color = Annotated[
+    str,
+    Field(pattern=COLOR_PATTERN, description="Display colour as #RRGGBB"),
+]
+
+
+def _parse_frame_rate(value: Any) -> FrameRate:
+    if isinstance(value, FrameRate):
+        return value
+    return FrameRate.parse(value)
+
+
+FrameRateField = Annotated[
+    FrameRate,
+    PlainValidator(_parse_frame_rate),
+    PlainSerializer(lambda rate: rate.to_json(), when_used="always"),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                # The same 1..1000 fps range FrameRate.parse enforces.
+                {"type": "number", "minimum": 1, "maximum": 1000},
+                {"type": "string", "pattern": r"^\d+(/\d+|\.\d+)?$"},
+            ],
+            "description": "Frames per second: 24, 25, 23.976, 29.97 or a fraction such as "
+            "'24000/1001'",
+        }
+    ),
+]
+
+
+class SceneModel(BaseModel):
+    """Base for scene models: unknown fields are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Pose(SceneModel):
+    """Where a body starts: position of its origin and orientation, module frame."""
+
+    position: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Position [m], module frame")
+    orientation: Quat = Field(
+        default=(1.0, 0.0, 0.0, 0.0),
+        description="Orientation as a unit quaternion (w, x, y, z); normalised on load",
+    )
+
+    @field_validator("orientation")
+    @classmethod
+    def _unit_quaternion(cls, q: Quat) -> Quat:
+        norm = math.sqrt(sum(c * c for c in q))
+        if norm < 1e-6:
+            raise ValueError("must be a non-zero quaternion (w, x, y, z)")
+        if abs(norm - 1.0) > 1e-9:  # leave unit quaternions bit-exact (canonical saves)
+            q = (q[0] / norm, q[1] / norm, q[2] / norm, q[3] / norm)
+        return q
+
+
+class Velocity(SceneModel):
+    """Initial velocity, module frame."""
+
+    linear: Vec3 = Field(default=(0.0, 0.0, 0.0), description="Linear velocity [m/s]")
+    angular: Vec3 = Field(
+        default=(0.0, 0.0, 0.0), description="Angular velocity [rad/s], module frame axes"
+    )
+
+
+class Material(SceneModel):
+    """Surface response in contacts."""
+
+    restitution: float = quantity(
+        "", "Coefficient of restitution (0 = dead, 1 = elastic)", ge=0, le=1, default=0.5
+    )
+    friction: float = quantity("", "Sliding friction coefficient", ge=0, le=5, default=0.5)
+
+
+class BoxShape(SceneModel):
+    type: Literal["box"]
+    size: Vec3 = Field(description="Full edge lengths along the body's x, y, z [m]")
+
+    @field_validator("size")
+    @classmethod
+    def _positive(cls, size: Vec3) -> Vec3:
+        return _positive_lengths(size)
+
+
+class SphereShape(SceneModel):
+    type: Literal["sphere"]
+    radius: float = quantity("m", "Radius", gt=0, le=3)
+
+
+class CylinderShape(SceneModel):
+    type: Literal["cylinder"]
+    radius: float = quantity("m", "Radius", gt=0, le=3)
+    length: float = quantity("m", "Length along the body's z axis", gt=0, le=6)
+
+
+class CapsuleShape(SceneModel):
+    type: Literal["capsule"]
+    radius: float = quantity("m", "Radius of the caps", gt=0, le=3)
+    length: float = quantity("m", "Length of the straight part along the body's z axis", gt=0, le=6)
+
+
+class MeshShape(SceneModel):
+    type: Literal["mesh"]
+    file: str = Field(
+        min_length=1,
+        description="Mesh file (glb, gltf, obj, stl, ply), relative to the scene file's folder",
+    )
+    scale: float = quantity(
+        "", "Uniform scale applied to the file's units to get metres", gt=0, default=1.0
+    )
+
+
+Shape = Annotated[
+    BoxShape | SphereShape | CylinderShape | CapsuleShape | MeshShape,
+    Field(discriminator="type"),
+]
+
+
+def _positive_lengths(values: Vec3) -> Vec3:
+    for value in values:
+        if value <= 0:
+            raise ValueError(f"every length must be greater than 0 m, got {value:g}")
+    return values
+
+
+class Prop(SceneModel):
+    """A free-floating rigid object: a mug, a wrench, a slate."""
+
+    id: Identifier
+    name: str = Field(default="", description="Name shown to people")
+    shape: Shape
+    mass: float = quantity("kg", "Mass", gt=0, le=1000)
+    inertia: Vec3 | None = Field(
+        default=None,
+        description="Principal moments of inertia about the body axes [kg·m²]; computed from "
+        "the shape with uniform density when omitted",
+    )
+    material: Material = Field(default_factory=Material)
+    drag_coefficient: float | None = quantity(
+        "",
+        "Air drag coefficient Cd; the environment's value when omitted",
+        ge=0,
+        le=5,
+        default=None,
+    )
+    color: Color | None = None
+    pose: Pose = Field(default_factory=Pose)
+    velocity: Velocity = Field(default_factory=Velocity)
+
+    @field_validator("inertia")
+    @classmethod
+    def _valid_inertia(cls, inertia: Vec3 | None) -> Vec3 | None:
+        if inertia is None:
+            return None
+        a, b, c = inertia
+        if min(inertia) <= 0:
+            raise ValueError(f"every principal moment must be greater than 0 kg·m², got {inertia}")
+        if a + b < c or b + c < a or a + c < b:  # physically realisable only if triangle holds
+            raise ValueError(
+                f"moments {inertia} kg·m² break the triangle inequality (each must be at most "
+                "the sum of the other two); no real body has them"
+            )
+        return inertia
+
+
+class Actor(SceneModel):
+    """A person in the module. ``body`` selects the physical model (placeholder for now)."""
+
+    id: Identifier
+    name: str = Field(default="", description="Character or performer name")
+    body: Literal["placeholder"] = Field(
+        default="placeholder",
+        description="Physical model: 'placeholder' is a rigid capsule with the person's height "
+        "and mass",
+    )
+    height: float = quantity("m", "Standing height", ge=1.0, le=2.3, default=1.75)
+    mass: float = quantity("kg", "Body mass", ge=25, le=200, default=75.0)
+    color: Color | None = None
+    pose: Pose = Field(default_factory=Pose)
+    velocity: Velocity = Field(default_factory=Velocity)
+
+
+class ImpulseCue(SceneModel):
+    """A sharp push on a body: an impulse applied at a point at ``time``."""
+
+    type: Literal["impulse"]
+    id: Identifier
+    time: float = quantity("s", "When it happens", ge=0)
+    target: Identifier = Field(description="Id of the prop or actor pushed")
+    impulse: Vec3 = Field(description="Impulse [N·s], module frame")
+    point: Vec3 = Field(
+        default=(0.0, 0.0, 0.0),
+        description="Where it is applied, in the body's own frame relative to its origin [m]",
+    )
+
+
+class SpinCue(SceneModel):
+    """Set a body spinning: its angular velocity becomes ``angular_velocity`` at ``time``."""
+
+    type: Literal["spin"]
+    id: Identifier
+    time: float = quantity("s", "When it happens", ge=0)
+    target: Identifier = Field(description="Id of the prop or actor spun")
+    angular_velocity: Vec3 = Field(description="New angular velocity [rad/s], module frame axes")
+
+
+Cue = Annotated[ImpulseCue | SpinCue, Field(discriminator="type")]
+
+
+class Environment(SceneModel):
+    """The cabin's air."""
+
+    air_drag: bool = Field(default=True, description="Quadratic air drag on every body")
+    air_density: float = quantity("kg/m³", "Cabin air density", gt=0, le=5, default=1.225)
+    drag_coefficient: float = quantity("", "Default drag coefficient Cd", ge=0, le=5, default=1.05)
+    ventilation: Vec3 = Field(
+        default=(0.0, 0.0, 0.0),
+        description="Uniform ventilation flow [m/s], module frame (typically 0.05–0.2 m/s)",
+    )
+
+    @field_validator("ventilation")
+    @classmethod
+    def _plausible_flow(cls, flow: Vec3) -> Vec3:
+        speed = math.sqrt(sum(c * c for c in flow))
+        if speed > 2.0:
+            raise ValueError(
+                f"a {speed:.2f} m/s ventilation flow is a gale, not cabin air; "
+                "must be at most 2 m/s"
+            )
+        return flow
+
+
+class Station(SceneModel):
+    """Which interior the scene plays in."""
+
+    interior: str = Field(
+        default=BUILTIN_INTERIOR,
+        min_length=1,
+        description="'see1' for the built-in SEE-1 module, or a mesh file (glb, gltf, obj, stl, "
+        "ply) relative to the scene file's folder",
+    )
+
+
+class Simulation(SceneModel):
+    """Physics settings."""
+
+    timestep: float = quantity("s", "Physics time step", ge=0.0002, le=0.01, default=0.002)
+
+
+class Scene(SceneModel):
+    """One blocking scene in one interior."""
+
+    format: int = Field(default=FORMAT_VERSION, description="Scene-file format version")
+    title: str = Field(default="Untitled scene", description="Scene title")
+    frame_rate: FrameRateField = Field(default_factory=lambda: FrameRate.parse(24))
+    duration: float = quantity("s", "Length of the scene", gt=0, le=3600, default=10.0)
+    station: Station = Field(default_factory=Station)
+    environment: Environment = Field(default_factory=Environment)
+    simulation: Simulation = Field(default_factory=Simulation)
+    props: list[Prop] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    cues: list[Cue] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _current_format(cls, version: int) -> int:
+        if version != FORMAT_VERSION:
+            raise ValueError(
+                f"this model holds format {FORMAT_VERSION}; older files are migrated by the loader"
+            )
+        return version
+
+    @model_validator(mode="after")
+    def _ids_and_references(self) -> Scene:
+        problems = reference_problems(self)
+        if problems:
+            # One error carrying every problem; the scene-file loader expands it into one
+            # message per JSON path.
+            raise PydanticCustomError(
+                "scene_references",
+                "{summary}",
+                {
+                    "summary": "; ".join(f"{path}: {message}" for path, message in problems),
+                    "problems": problems,
+                },
+            )
+        return self
+
+    def bodies(self) -> list[Prop | Actor]:
+        """Every simulated body (props then actors), in file order."""
+        return [*self.props, *self.actors]
+
+    def body(self, body_id: str) -> Prop | Actor:
+        for body in self.bodies():
+            if body.id == body_id:
+                return body
+        raise KeyError(body_id)
+
+
+def reference_problems(scene: Scene) -> list[tuple[str, str]]:
+    """Duplicate ids and cues naming unknown bodies, as (JSON path, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    seen: dict[str, str] = {}
+    groups: list[tuple[str, list[Any]]] = [
+        ("props", scene.props),
+        ("actors", scene.actors),
+        ("cues", scene.cues),
+    ]
+    for group, items in groups:
+        for index, item in enumerate(items):
+            path = f"{group}[{index}].id"
+            if item.id in seen:
+                problems.append(
+                    (path, f"id '{item.id}' is already used by {seen[item.id]}; ids must be unique")
+                )
+            else:
+                seen[item.id] = f"{group}[{index}]"
+    body_ids = [body.id for body in scene.bodies()]
+    for index, cue in enumerate(scene.cues):
+        if cue.target not in body_ids:
+            hint = _closest(cue.target, body_ids)
+            problems.append(
+                (
+                    f"cues[{index}].target",
+                    f"cue '{cue.id}' refers to '{cue.target}', which is not a prop or actor in "
+                    f"this scene{hint}",
+                )
+            )
+        if cue.time > scene.duration:
+            problems.append(
+                (
+                    f"cues[{index}].time",
+                    f"cue '{cue.id}' is at {cue.time:g} s, after the scene ends "
+                    f"({scene.duration:g} s)",
+                )
+            )
+    return problems
+
+
+def _closest(word: str, candidates: list[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, candidates, n=1)
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -1,0 +1,474 @@
+"""Reading and writing scene files (``*.see1.json``).
+
+Owns the file format around the scene model: decoding (UTF-8, JSON, repeated keys), the
+``format`` version check and migration of older files, validation that reports every problem
+at once with its JSON path, canonical text, atomic saving, and resolving the asset paths a
+scene names relative to its own folder.
+
+Loading never executes code: a scene file is plain JSON read with :mod:`json` and checked
+against the pydantic models in :mod:`see1previs.core.scene`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from see1previs.core import scene as scene_model
+from see1previs.core.migrations import MigrationError, migrate
+from see1previs.core.scene import Scene
+from see1previs.core.sceneissues import (
+    SceneIssue,
+    describe_value,
+    issues_from_validation_error,
+    json_path,
+    raw_reference_issues,
+    unique,
+)
+
+__all__ = [
+    "SCENE_SUFFIX",
+    "SceneFileError",
+    "SceneIssue",
+    "load_scene",
+    "parse_scene",
+    "resolve_asset",
+    "save_scene",
+    "scene_from_data",
+    "scene_json_schema",
+    "scene_to_text",
+]
+
+SCENE_SUFFIX = ".see1.json"
+
+# Written even when they hold the default: a reader must see the version, and a person
+# opening the file expects to see what the scene is, its rate and its length.
+_ALWAYS_WRITTEN = ("format", "title", "frame_rate", "duration")
+
+
+class SceneFileError(Exception):
+    """A scene file that cannot be loaded or saved, with every problem found.
+
+    ``str()`` names the file and lists each issue on its own line, ready to show a director.
+    """
+
+    def __init__(
+        self, issues: Sequence[SceneIssue], file: Path | None = None, action: str = "load"
+    ) -> None:
+        self.issues: list[SceneIssue] = list(issues)
+        self.file: Path | None = file
+        self.action = action
+        """What failed: "load" or "save"."""
+        super().__init__(str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuild from the fields, not from str(self), so the error survives a worker process.
+        return (type(self), (self.issues, self.file, self.action))
+
+    def __str__(self) -> str:
+        what = f"scene file '{self.file}'" if self.file is not None else "scene"
+        count = len(self.issues)
+        header = f"Cannot {self.action} {what} ({count} problem{'s' if count != 1 else ''}):"
+        return "\n".join([header, *(f"  {issue}" for issue in self.issues)])
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+def load_scene(path: str | os.PathLike[str]) -> Scene:
+    """Read and validate the scene file at ``path``; raises :class:`SceneFileError`."""
+    file = Path(path)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SceneFileError([SceneIssue("", f"cannot read the file: {reason}")], file) from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SceneFileError([_not_utf8(raw, exc)], file) from exc
+    return _parse(text, file)
+
+
+def parse_scene(text: str, source: str | None = None) -> Scene:
+    """Validate scene-file text; ``source`` (usually the file's path) names it in errors."""
+    return _parse(text, Path(source) if source else None)
+
+
+def scene_from_data(data: dict[str, Any]) -> Scene:
+    """Validate scene data already decoded from JSON (a dict as :func:`json.load` gives)."""
+    return _scene_from(data, None)
+
+
+def _parse(text: str, file: Path | None) -> Scene:
+    # Editors on Windows like to start UTF-8 files with a byte-order mark; it carries nothing.
+    text = text.removeprefix("\ufeff")
+    data, decode_issues = _decode_json(text)
+    if data is None and decode_issues:
+        raise SceneFileError(decode_issues, file)
+    return _scene_from(data, file, decode_issues)
+
+
+def _not_utf8(raw: bytes, exc: UnicodeDecodeError) -> SceneIssue:
+    line_start = raw.rfind(b"\n", 0, exc.start) + 1
+    line = raw.count(b"\n", 0, exc.start) + 1
+    column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+    return SceneIssue(
+        "",
+        f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column "
+        f"{column} is not valid UTF-8; save the file with UTF-8 encoding",
+    )
+
+
+def _not_an_object(data: Any) -> SceneIssue:
+    return SceneIssue(
+        "",
+        "a scene file must hold one JSON object {...} with the scene's fields, got "
+        + describe_value(data),
+    )
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+# What json's messages mean, in words for someone editing a scene by hand.
+_JSON_EXPECTATIONS = {
+    "Expecting value": "expected a value (a number, text in double quotes, true, false, null, "
+    "a list [...] or an object {...})",
+    "Expecting ',' delimiter": "expected ',' between two items",
+    "Expecting ':' delimiter": "expected ':' after a field name",
+    "Expecting property name enclosed in double quotes": "expected a field name in double quotes",
+    "Unterminated string starting at": "text in double quotes starts here but never ends",
+    "Invalid control character at": "a line break or tab inside text in double quotes "
+    "(write it as \\n or \\t)",
+    "Invalid \\escape": "an invalid escape after a backslash (write a backslash as \\\\)",
+    "Invalid \\uXXXX escape": "an invalid \\uXXXX escape",
+    "Extra data": "more text after the end of the scene's object",
+}
+
+
+class _JsonObject(dict[str, Any]):
+    """A decoded JSON object that remembers which keys the file repeated."""
+
+    repeated: dict[str, int]
+
+
+def _object_from_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    obj = _JsonObject()
+    obj.repeated = {}
+    for key, value in pairs:
+        if key in obj:
+            obj.repeated[key] = obj.repeated.get(key, 1) + 1
+        obj[key] = value
+    return obj
+
+
+def _decode_json(text: str) -> tuple[Any, list[SceneIssue]]:
+    """The decoded data and the issues found while decoding (syntax, repeated keys)."""
+    if not text.strip():
+        return None, [SceneIssue("", "the file is empty; a scene file is a JSON object {...}")]
+    try:
+        data = json.loads(text, object_pairs_hook=_object_from_pairs)
+        repeats: list[SceneIssue] = []
+        return _plain(data, "", repeats), repeats
+    except json.JSONDecodeError as exc:
+        return None, [_syntax_issue(text, exc)]
+    except RecursionError:
+        return None, [SceneIssue("", "the JSON is nested too deeply to be a scene")]
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        return None, [SceneIssue("", f"the file is not valid JSON: {exc}")]
+
+
+def _plain(value: Any, path: str, repeats: list[SceneIssue]) -> Any:
+    """``value`` with plain dicts, noting every key repeated within one object."""
+    if isinstance(value, dict):
+        for key, count in getattr(value, "repeated", {}).items():
+            repeats.append(
+                SceneIssue(
+                    json_path(path, key),
+                    f"appears {count} times in the same object; keep only one (JSON would "
+                    "silently use the last)",
+                )
+            )
+        return {key: _plain(item, json_path(path, key), repeats) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item, json_path(path, index), repeats) for index, item in enumerate(value)]
+    return value
+
+
+def _syntax_issue(text: str, exc: json.JSONDecodeError) -> SceneIssue:
+    expected = _JSON_EXPECTATIONS.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
+    line_text = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
+    before = text[: exc.pos].rstrip()
+    here = text[exc.pos : exc.pos + 1]
+    hint = ""
+    if before.endswith(",") and here in "]}":
+        hint = "; JSON allows no comma before '}' or ']'"
+    elif here == "/":
+        hint = "; JSON has no comments"
+    elif here == "'":
+        hint = "; JSON text needs double quotes"
+    near = line_text.strip()
+    if len(near) > 60:
+        start = max(0, exc.colno - 1 - 30)
+        near = "..." + line_text[start : start + 60].strip() + "..."
+    return SceneIssue(
+        "",
+        f"invalid JSON at line {exc.lineno}, column {exc.colno}: {expected}{hint} (near: {near})",
+    )
+
+
+# -- version and validation --------------------------------------------------------------------
+
+
+def _format_issues(data: dict[str, Any], file: Path | None) -> list[SceneIssue]:
+    """Why ``data`` is not a scene this version can read; empty when it is."""
+    current = scene_model.FORMAT_VERSION
+    if "format" not in data:
+        return [
+            SceneIssue(
+                "format",
+                "is missing, so this is not a SEE-1 scene file (every scene file starts with "
+                f'"format": {current})',
+            )
+        ]
+    version = data["format"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        return [
+            SceneIssue(
+                "format",
+                f"must be a whole number (the scene-format version), got {describe_value(version)}",
+            )
+        ]
+    if version > current:
+        name = f"{file.name}" if file is not None else "this scene"
+        return [
+            SceneIssue(
+                "format",
+                f"{name} was saved by a newer SEE-1 Previs (format {version}); this version "
+                f"reads formats up to {current} — please update",
+            )
+        ]
+    if version < 1:
+        return [SceneIssue("format", f"{version} is not a SEE-1 scene format (they start at 1)")]
+    return []
+
+
+def _scene_from(data: Any, file: Path | None, found: Sequence[SceneIssue] = ()) -> Scene:
+    """Check the version, migrate and validate ``data``; ``found`` are issues already seen."""
+    if not isinstance(data, dict):
+        raise SceneFileError([_not_an_object(data)], file)
+    format_issues = _format_issues(data, file)
+    if format_issues:
+        # Reported alone: the rest of a file we cannot read says nothing useful.
+        raise SceneFileError(format_issues, file)
+    try:
+        data = migrate(data)
+    except MigrationError as exc:
+        raise SceneFileError([SceneIssue("format", str(exc))], file) from exc
+    scene, issues = _validate(data)
+    if scene is None or found:
+        raise SceneFileError(_in_file_order(unique([*found, *issues]), data), file)
+    return scene
+
+
+def _validate(data: dict[str, Any]) -> tuple[Scene | None, list[SceneIssue]]:
+    """The scene, or None and every problem in current-format ``data``."""
+    try:
+        # Validate as JSON, strictly: "mass": "3" or "air_drag": "yes" are mistakes to report,
+        # not values to guess at. NaN and Infinity pass through so they get their own message.
+        text = json.dumps(data, allow_nan=True)
+    except (TypeError, ValueError) as exc:
+        return None, [SceneIssue("", f"the scene data is not plain JSON data: {exc}")]
+    try:
+        return Scene.model_validate_json(text, strict=True), []
+    except ValidationError as exc:
+        issues = issues_from_validation_error(exc)
+        # Field errors stop pydantic before the scene's id and reference check, so run it
+        # leniently on the raw data; a scene_references error means it already ran.
+        if not any(error["type"] == "scene_references" for error in exc.errors()):
+            issues += raw_reference_issues(data, issues)
+        return None, issues
+
+
+_PATH_SEGMENT = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\["([^"]*)"\]')
+
+
+def _in_file_order(issues: list[SceneIssue], data: Any) -> list[SceneIssue]:
+    """``issues`` sorted by where they are in the file, so they can be fixed top to bottom.
+
+    A missing field sorts at the end of its object; issues at one place keep their order.
+    """
+
+    def position(issue: SceneIssue) -> list[int]:
+        key: list[int] = []
+        node = data
+        for name, index, quoted in _PATH_SEGMENT.findall(issue.path):
+            if index:
+                at = int(index)
+                key.append(at)
+                node = node[at] if isinstance(node, list) and at < len(node) else None
+            else:
+                keys = list(node) if isinstance(node, dict) else []
+                field = name or quoted
+                key.append(keys.index(field) if field in keys else len(keys))
+                node = node.get(field) if isinstance(node, dict) else None
+        return key
+
+    return sorted(issues, key=position)
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+
+def scene_to_text(scene: Scene) -> str:
+    """The canonical text of ``scene``: defaults left out, two-space indent, UTF-8, final newline.
+
+    Canonical means saving the same scene twice gives byte-identical files, so scene files
+    diff cleanly in version control.
+    """
+    full = scene.model_dump(mode="json")
+    data = {key: full[key] for key in _ALWAYS_WRITTEN}
+    for key, value in scene.model_dump(mode="json", exclude_defaults=True).items():
+        data.setdefault(key, value)
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:
+    """Write ``scene`` to ``path`` atomically; raises :class:`SceneFileError` on failure.
+
+    The file is replaced in one step (temporary file in the same folder, flushed to disk, then
+    renamed over the old one), so a crash or a full disk leaves either the old file or the
+    new one, never half of each, and no temporary file behind. A scene that would not load
+    back (say, two props given the same id by a script) is refused rather than written.
+    """
+    file = Path(path)
+    try:
+        text = scene_to_text(scene)
+    except (TypeError, ValueError) as exc:
+        raise SceneFileError(
+            [SceneIssue("", f"the scene cannot be written as JSON: {exc}")], file, action="save"
+        ) from exc
+    try:
+        parse_scene(text)
+    except SceneFileError as exc:
+        raise SceneFileError(exc.issues, file, action="save") from exc
+    try:
+        _replace_atomically(file, text.encode("utf-8"))
+    except _SaveStepError as exc:
+        raise SceneFileError([SceneIssue("", str(exc))], file, action="save") from exc.__cause__
+
+
+class _SaveStepError(Exception):
+    """One step of an atomic save failed; the message says which, in the user's terms."""
+
+
+def _replace_atomically(file: Path, data: bytes) -> None:
+    # Replacing a symlink would cut the link; replace the file it points to instead.
+    target = file.resolve() if file.is_symlink() else file
+    folder = target.parent
+    # A rename would happily replace a file its owner marked read-only; respect the mark.
+    if target.exists() and not os.access(target, os.W_OK):
+        raise _SaveStepError("the file is read-only")
+    try:
+        fd, temp = _create_temp(folder, target.name)
+    except OSError as exc:
+        raise _SaveStepError(
+            f"cannot create a file in the folder '{folder}': {_reason(exc)}"
+        ) from exc
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)  # the data must be on disk before the rename makes it the scene
+        finally:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            # A fresh temp file is private; keep the permissions the scene file had.
+            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temp, target)
+    except OSError as exc:
+        _remove_quietly(temp)
+        raise _SaveStepError(f"cannot write the file: {_reason(exc)}") from exc
+    except BaseException:
+        _remove_quietly(temp)
+        raise
+    _fsync_folder(folder)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, empty temporary file next to the scene (a rename is only atomic within a disk)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        # Hidden, and not ending in .see1.json, so nobody mistakes a leftover for a scene.
+        temp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"cannot create a temporary file in {folder}")
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX only: Windows cannot open a folder)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        # Some file systems refuse to sync a folder; the new file is in place either way.
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- assets and schema -------------------------------------------------------------------------
+
+
+def resolve_asset(scene_path: Path | None, relative: str) -> Path:
+    """Where an asset a scene names (a mesh ``file``, a custom ``interior``) is on disk.
+
+    Paths in a scene are relative to the scene file's folder, so a scene and its meshes can
+    move together; an unsaved scene (``scene_path`` None) resolves against the working
+    directory. Backslashes are read as separators so scenes written on Windows work
+    everywhere. Existence is not checked here: the layers that load the asset report that.
+    """
+    asset = Path(relative.replace("\\", "/"))
+    if scene_path is None:
+        return asset
+    return Path(scene_path).parent / asset
+
+
+def scene_json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the current scene format, for editors and pipelines."""
+    current = scene_model.FORMAT_VERSION
+    schema = Scene.model_json_schema()
+    # The model defaults the version for scenes made in code; a file must state it.
+    schema["properties"]["format"]["const"] = current
+    schema["required"] = ["format", *schema.get("required", [])]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"SEE-1 scene (format {current})",
+        **{key: value for key, value in schema.items() if key != "title"},
+    }

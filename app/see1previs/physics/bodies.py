@@ -1,0 +1,185 @@
+"""Physical description of scene bodies: collision pieces, mass properties, drag area.
+
+Turns a scene ``Prop`` or placeholder ``Actor`` into a :class:`BodyPlan`: what the MuJoCo
+world builder needs (primitive geoms or convex mesh pieces, mass, centre of mass, inertia)
+plus what the placement checks and reports need (a bounding radius). Mesh props are read with
+trimesh and checked here, so a broken file is reported with the prop that uses it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import trimesh
+
+from see1previs.core.scene import (
+    Actor,
+    BoxShape,
+    CapsuleShape,
+    CylinderShape,
+    MeshShape,
+    Prop,
+    SphereShape,
+)
+from see1previs.station.collision import convex_pieces
+
+MAX_MESH_FACES = 200_000
+HUMAN_DENSITY = 985.0  # kg/m³, whole-body average (lungs included)
+
+
+class BodySetupError(Exception):
+    """A body that cannot be simulated; ``path`` is the scene-file JSON path."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Primitive:
+    """A MuJoCo primitive geom in the body frame."""
+
+    kind: str  # "box" | "sphere" | "cylinder" | "capsule"
+    size: tuple[float, float, float]  # MuJoCo half-sizes
+    pos: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+@dataclass
+class BodyPlan:
+    """Everything the world builder needs to create one free-floating body."""
+
+    id: str
+    json_path: str
+    primitives: list[Primitive] = field(default_factory=list)
+    hulls: list[np.ndarray] = field(default_factory=list)  # convex piece vertices, body frame
+    mass: float = 1.0
+    com: np.ndarray = field(default_factory=lambda: np.zeros(3))  # body frame
+    inertia: np.ndarray = field(default_factory=lambda: np.eye(3))  # about the COM, body axes
+    bounding_radius: float = 0.0  # from the body origin
+    volume: float = 0.0
+
+
+def plan_prop(prop: Prop, index: int, scene_dir: Path | None) -> BodyPlan:
+    path = f"props[{index}]"
+    plan = BodyPlan(id=prop.id, json_path=path, mass=prop.mass)
+    shape = prop.shape
+    if isinstance(shape, BoxShape):
+        half = tuple(0.5 * s for s in shape.size)
+        plan.primitives.append(Primitive("box", half))
+        a, b, c = shape.size
+        inertia = prop.mass / 12.0 * np.array([b * b + c * c, a * a + c * c, a * a + b * b])
+        plan.bounding_radius = float(np.linalg.norm(half))
+        plan.volume = a * b * c
+    elif isinstance(shape, SphereShape):
+        r = shape.radius
+        plan.primitives.append(Primitive("sphere", (r, 0.0, 0.0)))
+        inertia = np.full(3, 0.4 * prop.mass * r * r)
+        plan.bounding_radius = r
+        plan.volume = 4.0 / 3.0 * math.pi * r**3
+    elif isinstance(shape, CylinderShape):
+        r, h = shape.radius, shape.length
+        plan.primitives.append(Primitive("cylinder", (r, 0.5 * h, 0.0)))
+        side = prop.mass * (3 * r * r + h * h) / 12.0
+        inertia = np.array([side, side, 0.5 * prop.mass * r * r])
+        plan.bounding_radius = math.hypot(r, 0.5 * h)
+        plan.volume = math.pi * r * r * h
+    elif isinstance(shape, CapsuleShape):
+        r, h = shape.radius, shape.length
+        plan.primitives.append(Primitive("capsule", (r, 0.5 * h, 0.0)))
+        inertia = capsule_inertia(prop.mass, r, h)
+        plan.bounding_radius = 0.5 * h + r
+        plan.volume = math.pi * r * r * h + 4.0 / 3.0 * math.pi * r**3
+    else:
+        inertia = _plan_mesh(plan, shape, path, scene_dir)
+    if prop.inertia is not None:
+        inertia = np.array(prop.inertia, dtype=float)
+    plan.inertia = np.diag(inertia) if np.ndim(inertia) == 1 else np.asarray(inertia)
+    return plan
+
+
+def plan_actor(actor: Actor, index: int) -> BodyPlan:
+    """A placeholder actor: a rigid capsule along the body's z axis, head at +z."""
+    radius = placeholder_radius(actor.height, actor.mass)
+    straight = actor.height - 2.0 * radius
+    plan = BodyPlan(id=actor.id, json_path=f"actors[{index}]", mass=actor.mass)
+    plan.primitives.append(Primitive("capsule", (radius, 0.5 * straight, 0.0)))
+    plan.inertia = np.diag(capsule_inertia(actor.mass, radius, straight))
+    plan.bounding_radius = 0.5 * actor.height
+    plan.volume = actor.mass / HUMAN_DENSITY
+    return plan
+
+
+def placeholder_radius(height: float, mass: float) -> float:
+    """Radius of a capsule of total length ``height`` holding ``mass`` at human density."""
+    volume = mass / HUMAN_DENSITY
+    low, high = 0.01, 0.5 * height
+    for _ in range(60):  # capsule volume grows monotonically with radius
+        r = 0.5 * (low + high)
+        v = math.pi * r * r * (height - 2 * r) + 4.0 / 3.0 * math.pi * r**3
+        low, high = (r, high) if v < volume else (low, r)
+    return 0.5 * (low + high)
+
+
+def capsule_inertia(mass: float, radius: float, length: float) -> np.ndarray:
+    """Principal moments of a solid capsule (cylinder ``length`` plus two hemispheres)."""
+    r, h = radius, length
+    v_cyl = math.pi * r * r * h
+    v_hemis = 4.0 / 3.0 * math.pi * r**3
+    m_cyl = mass * v_cyl / (v_cyl + v_hemis)
+    m_hemis = mass - m_cyl
+    axial = 0.5 * m_cyl * r * r + 0.4 * m_hemis * r * r
+    # Two hemispheres: own inertia (83/320 m r²) + parallel-axis offset of their centroid.
+    side = m_cyl * (3 * r * r + h * h) / 12.0 + m_hemis * (
+        0.4 * r * r + 0.25 * h * h + 3.0 / 8.0 * h * r
+    )
+    return np.array([side, side, axial])
+
+
+def _plan_mesh(plan: BodyPlan, shape: MeshShape, path: str, scene_dir: Path | None) -> np.ndarray:
+    file_path = Path(shape.file)
+    if not file_path.is_absolute() and scene_dir is not None:
+        file_path = scene_dir / file_path
+    mesh = load_prop_mesh(file_path, f"{path}.shape.file")
+    mesh.apply_scale(shape.scale)
+    if not mesh.is_volume:
+        # Open or self-intersecting meshes have no well-defined volume: use the hull's.
+        mesh = mesh.convex_hull
+    plan.volume = float(mesh.volume)
+    plan.com = np.array(mesh.center_mass, dtype=float)
+    unit_density = mesh.moment_inertia / mesh.mass  # per kg, about the COM, mesh axes
+    plan.hulls = convex_pieces(mesh)
+    plan.bounding_radius = float(np.max(np.linalg.norm(mesh.vertices, axis=1)))
+    return unit_density * plan.mass
+
+
+def load_prop_mesh(file_path: Path, json_path: str) -> trimesh.Trimesh:
+    """Read and repair a prop mesh, with an error naming the file for anything wrong."""
+    if not file_path.exists():
+        raise BodySetupError(json_path, f"mesh file '{file_path}' does not exist")
+    if file_path.stat().st_size == 0:
+        raise BodySetupError(json_path, f"mesh file '{file_path}' is empty")
+    try:
+        loaded = trimesh.load(file_path, force="mesh", process=True)
+    except Exception as exc:  # trimesh raises many types for corrupt files
+        raise BodySetupError(
+            json_path, f"mesh file '{file_path}' could not be read ({exc})"
+        ) from exc
+    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
+        raise BodySetupError(json_path, f"mesh file '{file_path}' holds no triangles")
+    if len(loaded.faces) > MAX_MESH_FACES:
+        raise BodySetupError(
+            json_path,
+            f"mesh file '{file_path}' has {len(loaded.faces):,} triangles; props are limited "
+            f"to {MAX_MESH_FACES:,} (decimate it first)",
+        )
+    loaded.merge_vertices()
+    loaded.update_faces(loaded.nondegenerate_faces())
+    trimesh.repair.fix_normals(loaded)
+    extent = float(np.max(loaded.extents))
+    if not np.isfinite(extent) or extent <= 0:
+        raise BodySetupError(json_path, f"mesh file '{file_path}' has no size")
+    return loaded

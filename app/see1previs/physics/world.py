@@ -1,0 +1,348 @@
+"""The MuJoCo world of one scene: built with MjSpec, with an obvious lifecycle.
+
+``World.build(scene, station)`` compiles the interior and every body into a MuJoCo model;
+``reset()`` puts bodies at their scene start state; ``step()`` advances; ``state()`` /
+``set_state()`` snapshot and restore. The interior is whatever ``Station`` it is given: its
+closed boundary becomes a shell of convex tiles and its fixtures convex solids, so the
+built-in SEE-1 module and a custom interior go through exactly the same code.
+
+Physics choices (see docs/physics-validation.md for the checks):
+- zero gravity; RK4 integration, because torque-free tumbling (the intermediate-axis flip)
+  must conserve energy and angular momentum, which Euler-type integrators do not at 2 ms;
+- elliptic friction cones; contact restitution calibrated per material
+  (:mod:`see1previs.physics.contact_model`);
+- cabin air as quadratic drag F = -½·Cd·A·ρ·|v−w|·(v−w) with the ventilation flow w, computed
+  by MuJoCo's ellipsoid fluid model with blunt-drag coefficient Cd/2 (MuJoCo's formula has no
+  ½) and no lift terms; A is the projected area of the geom's equivalent ellipsoid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import mujoco
+import numpy as np
+
+from see1previs.core import quaternion as quat
+from see1previs.core.scene import Actor, Prop, Scene
+from see1previs.physics.bodies import BodyPlan, plan_actor, plan_prop
+from see1previs.physics.contact_model import (
+    CONTACT_SOLIMP,
+    INTEGRATOR,
+    contact_solref,
+    dampratio_for_restitution,
+)
+from see1previs.station.collision import boundary_tiles, convex_pieces
+from see1previs.station.model import Station
+
+TILE_THICKNESS = 0.25  # m; thick enough that a body squeezed into the wall is pushed back in
+TILE_PATCHES = 48  # tiles grouped into static bodies so broadphase can skip far walls
+STATION_BODY_PREFIX = "station/"
+ANGULAR_DRAG = 1.5  # MuJoCo's default angular drag coefficient for the ellipsoid model
+DEFAULT_RESTITUTION_INTERIOR = 0.5
+
+
+@dataclass(frozen=True)
+class BodyHandle:
+    """Where one scene body lives in the compiled model."""
+
+    id: str
+    kind: str  # "prop" | "actor"
+    body_id: int  # MuJoCo body index
+    qpos_adr: int
+    qvel_adr: int
+    plan: BodyPlan
+
+
+class World:
+    """A compiled MuJoCo model of one scene, plus the map from scene ids to MuJoCo bodies."""
+
+    def __init__(
+        self,
+        scene: Scene,
+        station: Station,
+        spec: mujoco.MjSpec,
+        model: mujoco.MjModel,
+        bodies: list[BodyHandle],
+        geom_owner: dict[int, str],
+    ) -> None:
+        self.scene = scene
+        self.station = station
+        self.spec = spec
+        self.model = model
+        self.data = mujoco.MjData(model)
+        self.bodies = bodies
+        self.by_id = {b.id: b for b in bodies}
+        self.geom_owner = geom_owner  # geom index -> "mug", "station", "station:H3"
+        self.reset()
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def build(cls, scene: Scene, station: Station, scene_dir: Path | None = None) -> World:
+        timestep = scene.simulation.timestep
+        spec = mujoco.MjSpec()
+        spec.modelname = "see1_scene"
+        opt = spec.option
+        opt.gravity = [0.0, 0.0, 0.0]
+        opt.timestep = timestep
+        opt.integrator = INTEGRATOR
+        opt.cone = mujoco.mjtCone.mjCONE_ELLIPTIC
+        env = scene.environment
+        if env.air_drag:
+            opt.density = env.air_density
+            opt.wind = list(env.ventilation)
+        else:
+            opt.density = 0.0
+        spec.compiler.inertiafromgeom = mujoco.mjtInertiaFromGeom.mjINERTIAFROMGEOM_FALSE
+
+        geom_owner_names: list[tuple[str, str]] = []  # (geom name, owner)
+        _add_interior(spec, station, timestep, geom_owner_names)
+
+        plans: list[tuple[str, BodyPlan, Prop | Actor]] = []
+        for index, prop in enumerate(scene.props):
+            plans.append(("prop", plan_prop(prop, index, scene_dir), prop))
+        for index, actor in enumerate(scene.actors):
+            plans.append(("actor", plan_actor(actor, index), actor))
+        for kind, plan, item in plans:
+            _add_body(spec, kind, plan, item, scene, geom_owner_names)
+
+        model = spec.compile()
+        handles = []
+        for kind, plan, _item in plans:
+            body_id = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_BODY, plan.id)
+            joint = model.body_jntadr[body_id]
+            handles.append(
+                BodyHandle(
+                    id=plan.id,
+                    kind=kind,
+                    body_id=int(body_id),
+                    qpos_adr=int(model.jnt_qposadr[joint]),
+                    qvel_adr=int(model.jnt_dofadr[joint]),
+                    plan=plan,
+                )
+            )
+        geom_owner = {
+            mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_GEOM, name): owner
+            for name, owner in geom_owner_names
+        }
+        return cls(scene, station, spec, model, handles, geom_owner)
+
+    # ---- lifecycle ----------------------------------------------------------------------
+    def reset(self) -> None:
+        """Every body at its scene start pose and velocity, time 0."""
+        mujoco.mj_resetData(self.model, self.data)
+        for handle in self.bodies:
+            item = self.scene.body(handle.id)
+            adr = handle.qpos_adr
+            self.data.qpos[adr : adr + 3] = item.pose.position
+            self.data.qpos[adr + 3 : adr + 7] = quat.normalize(item.pose.orientation)
+        mujoco.mj_kinematics(self.model, self.data)
+        for handle in self.bodies:
+            item = self.scene.body(handle.id)
+            self.set_body_velocity(handle.id, item.velocity.linear, item.velocity.angular)
+        mujoco.mj_forward(self.model, self.data)
+
+    def step(self, count: int = 1) -> None:
+        for _ in range(count):
+            mujoco.mj_step(self.model, self.data)
+
+    @property
+    def time(self) -> float:
+        return float(self.data.time)
+
+    def state(self) -> np.ndarray:
+        """Full physics state (time, positions, velocities, warm start) as a flat copy."""
+        spec = mujoco.mjtState.mjSTATE_INTEGRATION
+        size = mujoco.mj_stateSize(self.model, spec)
+        out = np.empty(size)
+        mujoco.mj_getState(self.model, self.data, out, spec)
+        return out
+
+    def set_state(self, state: np.ndarray) -> None:
+        mujoco.mj_setState(self.model, self.data, state, mujoco.mjtState.mjSTATE_INTEGRATION)
+        mujoco.mj_forward(self.model, self.data)
+
+    # ---- body kinematics in scene terms -------------------------------------------------
+    def body_com(self, body_id: str) -> np.ndarray:
+        return self.data.xipos[self.by_id[body_id].body_id].copy()
+
+    def body_velocity(self, body_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """(linear velocity of the centre of mass, angular velocity), module frame."""
+        handle = self.by_id[body_id]
+        out = np.zeros(6)
+        mujoco.mj_objectVelocity(
+            self.model, self.data, mujoco.mjtObj.mjOBJ_BODY, handle.body_id, out, 0
+        )
+        return out[3:].copy(), out[:3].copy()
+
+    def set_body_velocity(self, body_id: str, linear, angular) -> None:
+        """Set a free body's COM velocity and angular velocity, both in the module frame."""
+        handle = self.by_id[body_id]
+        rotation = self.data.xmat[handle.body_id].reshape(3, 3)
+        angular = np.asarray(angular, dtype=float)
+        com_offset = self.data.xipos[handle.body_id] - self.data.xpos[handle.body_id]
+        # A free joint's linear velocity is that of the body origin, not the COM.
+        origin_velocity = np.asarray(linear, dtype=float) - np.cross(angular, com_offset)
+        adr = handle.qvel_adr
+        self.data.qvel[adr : adr + 3] = origin_velocity
+        self.data.qvel[adr + 3 : adr + 6] = rotation.T @ angular
+
+    def apply_impulse(self, body_id: str, impulse, point_body) -> None:
+        """Instantaneous impulse (N·s, module frame) at a point given in the body frame."""
+        handle = self.by_id[body_id]
+        body = handle.body_id
+        rotation = self.data.xmat[body].reshape(3, 3)
+        point_world = self.data.xpos[body] + rotation @ np.asarray(point_body, dtype=float)
+        generalized = np.zeros(self.model.nv)
+        mujoco.mj_applyFT(
+            self.model,
+            self.data,
+            np.asarray(impulse, dtype=float),
+            np.zeros(3),
+            point_world,
+            body,
+            generalized,
+        )
+        delta = np.zeros(self.model.nv)
+        mujoco.mj_solveM(self.model, self.data, delta.reshape(1, -1), generalized.reshape(1, -1))
+        self.data.qvel[:] += delta
+
+    def set_angular_velocity(self, body_id: str, angular) -> None:
+        linear, _ = self.body_velocity(body_id)
+        self.set_body_velocity(body_id, linear, angular)
+
+
+def _material_geom_kwargs(restitution: float, friction: float, timestep: float):
+    damping = dampratio_for_restitution(round(restitution, 6), timestep)
+    return {
+        "priority": 1,  # a body's own material decides its contacts with the interior
+        "solref": contact_solref(damping, timestep),
+        "solimp": list(CONTACT_SOLIMP),
+        "friction": [friction, 0.005, 0.0001],
+    }
+
+
+def _add_interior(
+    spec: mujoco.MjSpec,
+    station: Station,
+    timestep: float,
+    owners: list[tuple[str, str]],
+) -> None:
+    """The interior as static convex pieces grouped into patches by direction.
+
+    Interior geoms have a lower contact priority than bodies, so a contact with the wall
+    behaves as the body's own material says (MuJoCo uses the higher-priority geom's
+    parameters).
+    """
+    interior_kwargs = {
+        "solref": contact_solref(
+            dampratio_for_restitution(DEFAULT_RESTITUTION_INTERIOR, timestep), timestep
+        ),
+        "solimp": list(CONTACT_SOLIMP),
+        "friction": [0.5, 0.005, 0.0001],
+        "priority": 0,
+        "rgba": [0.6, 0.6, 0.65, 1.0],
+    }
+    tiles = boundary_tiles(station.boundary, thickness=TILE_THICKNESS)
+    centres = np.array([tile.mean(axis=0) for tile in tiles])
+    labels = _patch_labels(centres, TILE_PATCHES)
+    patches: dict[int, mujoco.MjsBody] = {}
+    for index, (tile, label) in enumerate(zip(tiles, labels, strict=True)):
+        body = patches.get(int(label))
+        if body is None:
+            body = spec.worldbody.add_body(name=f"{STATION_BODY_PREFIX}patch{int(label)}")
+            patches[int(label)] = body
+        name = f"{STATION_BODY_PREFIX}tile{index}"
+        spec.add_mesh(name=name, uservert=tile.ravel().tolist())
+        body.add_geom(name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs)
+        owners.append((name, "station"))
+    fixtures_body = spec.worldbody.add_body(name=f"{STATION_BODY_PREFIX}fixtures")
+    for part_index, part in enumerate(station.parts):
+        owner = f"station:{part.fixture_id}" if part.fixture_id else "station"
+        for piece_index, piece in enumerate(convex_pieces(part.mesh)):
+            name = f"{STATION_BODY_PREFIX}part{part_index}_{piece_index}"
+            spec.add_mesh(name=name, uservert=np.asarray(piece).ravel().tolist())
+            fixtures_body.add_geom(
+                name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
+            )
+            owners.append((name, owner))
+
+
+def _patch_labels(points: np.ndarray, count: int) -> np.ndarray:
+    """Group points by the nearest of ``count`` evenly spread directions (Fibonacci sphere)."""
+    i = np.arange(count) + 0.5
+    polar = np.arccos(1.0 - 2.0 * i / count)
+    azimuth = np.pi * (1.0 + 5.0**0.5) * i
+    directions = np.stack(
+        [np.cos(azimuth) * np.sin(polar), np.sin(azimuth) * np.sin(polar), np.cos(polar)], axis=1
+    )
+    centred = points - points.mean(axis=0)
+    return np.argmax(centred @ directions.T, axis=1)
+
+
+_PRIMITIVE_TYPES = {
+    "box": mujoco.mjtGeom.mjGEOM_BOX,
+    "sphere": mujoco.mjtGeom.mjGEOM_SPHERE,
+    "cylinder": mujoco.mjtGeom.mjGEOM_CYLINDER,
+    "capsule": mujoco.mjtGeom.mjGEOM_CAPSULE,
+}
+
+
+def _add_body(
+    spec: mujoco.MjSpec,
+    kind: str,
+    plan: BodyPlan,
+    item: Prop | Actor,
+    scene: Scene,
+    owners: list[tuple[str, str]],
+) -> None:
+    timestep = scene.simulation.timestep
+    body = spec.worldbody.add_body(name=plan.id, pos=list(item.pose.position))
+    body.quat = list(quat.normalize(item.pose.orientation))
+    body.add_freejoint(name=f"{plan.id}/free")
+    body.explicitinertial = True
+    body.mass = plan.mass
+    body.ipos = list(plan.com)
+    body.fullinertia = [
+        plan.inertia[0, 0],
+        plan.inertia[1, 1],
+        plan.inertia[2, 2],
+        plan.inertia[0, 1],
+        plan.inertia[0, 2],
+        plan.inertia[1, 2],
+    ]
+    if isinstance(item, Prop):
+        material = _material_geom_kwargs(
+            item.material.restitution, item.material.friction, timestep
+        )
+        drag = (
+            item.drag_coefficient
+            if item.drag_coefficient is not None
+            else scene.environment.drag_coefficient
+        )
+    else:
+        material = _material_geom_kwargs(0.2, 0.8, timestep)  # clothed person
+        drag = scene.environment.drag_coefficient
+    fluid = {
+        "fluid_ellipsoid": 1,
+        "fluid_coefs": [0.5 * drag, 0.0, ANGULAR_DRAG * drag / 1.05, 0.0, 0.0],
+    }
+    for index, primitive in enumerate(plan.primitives):
+        name = f"{plan.id}/geom{index}"
+        body.add_geom(
+            name=name,
+            type=_PRIMITIVE_TYPES[primitive.kind],
+            size=list(primitive.size),
+            pos=list(primitive.pos),
+            **material,
+            **fluid,
+        )
+        owners.append((name, plan.id))
+    for index, hull in enumerate(plan.hulls):
+        name = f"{plan.id}/hull{index}"
+        spec.add_mesh(name=name, uservert=np.asarray(hull).ravel().tolist())
+        body.add_geom(
+            name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **material, **fluid
+        )
+        owners.append((name, plan.id))

@@ -1,0 +1,51 @@
+"""Small scene builders for physics tests: one call makes a valid scene dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from see1previs.core.scene import Scene
+
+
+def sphere_prop(
+    prop_id: str,
+    position=(0.0, 0.0, 0.0),
+    velocity=(0.0, 0.0, 0.0),
+    angular=(0.0, 0.0, 0.0),
+    radius: float = 0.1,
+    mass: float = 1.0,
+    restitution: float = 0.5,
+    friction: float = 0.5,
+) -> dict[str, Any]:
+    return {
+        "id": prop_id,
+        "shape": {"type": "sphere", "radius": radius},
+        "mass": mass,
+        "material": {"restitution": restitution, "friction": friction},
+        "pose": {"position": list(position)},
+        "velocity": {"linear": list(velocity), "angular": list(angular)},
+    }
+
+
+def make_scene(
+    props: list[dict[str, Any]] | None = None,
+    *,
+    duration: float = 5.0,
+    frame_rate: Any = 24,
+    air_drag: bool = False,
+    actors: list[dict[str, Any]] | None = None,
+    cues: list[dict[str, Any]] | None = None,
+    **environment: Any,
+) -> Scene:
+    return Scene.model_validate(
+        {
+            "format": 1,
+            "title": "physics test",
+            "frame_rate": frame_rate,
+            "duration": duration,
+            "environment": {"air_drag": air_drag, **environment},
+            "props": props or [],
+            "actors": actors or [],
+            "cues": cues or [],
+        }
+    )
