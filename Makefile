@@ -37,9 +37,12 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bake.py
 
-## assets: regenerate the SEE-1 interior (byte-identical output)
+## assets: regenerate the SEE-1 interior, prop meshes, stress scene and generated docs
 assets: $(STAMP)
-	$(BIN)/python -m see1previs.station.see1 --out assets/stations
+	$(BIN)/python -m see1previs.station.see1 --out assets/stations --docs docs/station.md
+	$(BIN)/python -m see1previs.prop_meshes --out assets/props
+	$(BIN)/python benchmarks/make_stress_scene.py
+	$(BIN)/python docs/gen_scene_format.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist app/*.egg-info .cache

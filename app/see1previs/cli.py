@@ -132,10 +132,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for warning in world.station.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(
-        f"{args.scene}: valid — {len(scene.props)} props, {len(scene.actors)} actors, "
-        f"{len(scene.cues)} cues, {scene.duration:g} s at {scene.frame_rate}"
+        f"{args.scene}: valid — {_count(scene.props, 'prop')}, {_count(scene.actors, 'actor')}, "
+        f"{_count(scene.cues, 'cue')}, {scene.duration:g} s at {scene.frame_rate}"
     )
     return EXIT_OK
+
+
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

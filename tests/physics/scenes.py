@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from see1previs.core.scene import Scene
@@ -49,3 +50,30 @@ def make_scene(
             "cues": cues or [],
         }
     )
+
+
+# A line from the module centre to the SEE-1 wall that passes no fixture: 220° azimuth, 30°
+# below the equator (between the stage-side foot restraints and the bottom light ring).
+_AZIMUTH, _ELEVATION = math.radians(220.0), math.radians(-30.0)
+CLEAR_WALL_DIRECTION = (
+    math.cos(_ELEVATION) * math.cos(_AZIMUTH),
+    math.cos(_ELEVATION) * math.sin(_AZIMUTH),
+    math.sin(_ELEVATION),
+)
+
+
+def box_prop(
+    prop_id: str,
+    size=(0.3, 0.2, 0.1),
+    mass: float = 1.2,
+    position=(0.0, 0.0, 0.0),
+    velocity=(0.0, 0.0, 0.0),
+    angular=(0.0, 0.0, 0.0),
+) -> dict[str, Any]:
+    return {
+        "id": prop_id,
+        "shape": {"type": "box", "size": list(size)},
+        "mass": mass,
+        "pose": {"position": list(position)},
+        "velocity": {"linear": list(velocity), "angular": list(angular)},
+    }

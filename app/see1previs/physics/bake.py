@@ -80,10 +80,6 @@ def _run(
     body_index = np.array([h.body_id for h in handles], dtype=int)
     qvel_index = np.array([h.qvel_adr for h in handles], dtype=int)
     count = len(handles)
-    positions = np.zeros((frame_count, count, 3))
-    orientations = np.zeros((frame_count, count, 4))
-    linear = np.zeros((frame_count, count, 3))
-    angular = np.zeros((frame_count, count, 3))
 
     recorder = ContactRecorder(
         model=model,
@@ -95,20 +91,19 @@ def _run(
 
     qpos_index = np.array([h.qpos_adr for h in handles], dtype=int)[:, None] + np.arange(7)
     qvel_index6 = qvel_index[:, None] + np.arange(6)
-    com_local = model.body_ipos[body_index].copy()
 
-    def snapshot() -> tuple[np.ndarray, ...]:
-        """Pose and COM velocities of every free body straight from qpos/qvel."""
-        qpos = data.qpos[qpos_index]
-        qvel = data.qvel[qvel_index6]
-        orientation = quat.normalize(qpos[:, 3:]) if count else qpos[:, 3:]
-        rotation = quat.to_matrix(orientation) if count else np.zeros((0, 3, 3))
-        omega = np.einsum("bij,bj->bi", rotation, qvel[:, 3:])
-        offset = np.einsum("bij,bj->bi", rotation, com_local)
-        return qpos[:, :3], orientation, qvel[:, :3] + np.cross(omega, offset), omega
+    # The loop only copies raw joint state (cheap); poses and COM velocities are derived for
+    # all frames at once afterwards. Each frame blends a state before and after it.
+    raw_before = np.zeros((frame_count, count, 13))
+    raw_after = np.zeros((frame_count, count, 13))
+    blend = np.zeros(frame_count)
+    state_index = np.concatenate([qpos_index, model.nq + qvel_index6], axis=1)
+    qstate = np.zeros(model.nq + model.nv)
 
-    def store(frame: int, state: tuple[np.ndarray, ...]) -> None:
-        positions[frame], orientations[frame], linear[frame], angular[frame] = state
+    def capture(out: np.ndarray) -> None:
+        qstate[: model.nq] = data.qpos
+        qstate[model.nq :] = data.qvel
+        out[:] = qstate[state_index]
 
     def step(length: float) -> None:
         qvel_before[:] = data.qvel
@@ -148,29 +143,26 @@ def _run(
             step(dt)
         next_cue = cues[cue_index].time if cue_index < len(cues) else math.inf
         if t - data.time <= tolerance:
-            store(frame, snapshot())
+            capture(raw_before[frame])
+            raw_after[frame] = raw_before[frame]
         elif data.time + dt > next_cue:
             advance_to(t)  # a cue falls inside the next step: land on the frame exactly
-            store(frame, snapshot())
+            capture(raw_before[frame])
+            raw_after[frame] = raw_before[frame]
         else:
-            start_time, before = data.time, snapshot()
+            start_time = data.time
+            capture(raw_before[frame])
             step(dt)
-            after = snapshot()
-            u = (t - start_time) / (data.time - start_time)
-            store(
-                frame,
-                (
-                    (1 - u) * before[0] + u * after[0],
-                    quat.slerp(before[1], after[1], u) if count else before[1],
-                    (1 - u) * before[2] + u * after[2],
-                    (1 - u) * before[3] + u * after[3],
-                ),
-            )
+            capture(raw_after[frame])
+            blend[frame] = (t - start_time) / (data.time - start_time)
         if should_cancel is not None and should_cancel():
             raise BakeCancelled(f"bake of '{scene.title}' cancelled at {t:.2f} s")
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
             progress((frame + 1) / frame_count)
 
+    positions, orientations, linear, angular = _frames_from_raw(
+        raw_before, raw_after, blend, model.body_ipos[body_index]
+    )
     return Trajectory(
         body_ids=[h.id for h in handles],
         frame_rate=Fraction(rate.fps),
@@ -187,6 +179,38 @@ def _run(
             "timestep": dt,
         },
     )
+
+
+def _frames_from_raw(
+    before: np.ndarray, after: np.ndarray, blend: np.ndarray, com_local: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Positions, orientations and COM velocities from raw free-joint states (F, B, 13).
+
+    Each frame is ``before`` blended toward ``after`` by ``blend``: positions and velocities
+    linearly, orientations by slerp.
+    """
+    frames, count = before.shape[:2]
+    if count == 0:
+        empty = np.zeros((frames, 0, 3))
+        return empty, np.zeros((frames, 0, 4)), empty, empty.copy()
+    u = blend[:, None]
+
+    def velocities(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rotation = quat.to_matrix(raw[..., 3:7])
+        omega = np.einsum("fbij,fbj->fbi", rotation, raw[..., 10:13])
+        offset = np.einsum("fbij,bj->fbi", rotation, com_local)
+        return raw[..., 7:10] + np.cross(omega, offset), omega
+
+    linear_a, angular_a = velocities(before)
+    linear_b, angular_b = velocities(after)
+    weight = u[..., None]
+    positions = (1.0 - weight) * before[..., :3] + weight * after[..., :3]
+    orientations = quat.slerp(
+        before[..., 3:7], after[..., 3:7], np.broadcast_to(u, (frames, count))
+    )
+    linear = (1.0 - weight) * linear_a + weight * linear_b
+    angular = (1.0 - weight) * angular_a + weight * angular_b
+    return positions, orientations, linear, angular
 
 
 def _apply_cue(world: World, cue: ImpulseCue | SpinCue) -> None:

@@ -183,3 +183,30 @@ def load_prop_mesh(file_path: Path, json_path: str) -> trimesh.Trimesh:
     if not np.isfinite(extent) or extent <= 0:
         raise BodySetupError(json_path, f"mesh file '{file_path}' has no size")
     return loaded
+
+
+def support_distance(plan: BodyPlan, rotations: np.ndarray, directions: np.ndarray) -> np.ndarray:
+    """How far the body's surface reaches from its origin along each direction.
+
+    ``rotations`` (N, 3, 3) are body-to-module rotations, ``directions`` (N, 3) unit vectors in
+    the module frame. For a convex body near a locally flat wall, the gap between them is the
+    origin's distance to the wall minus this reach.
+    """
+    local = np.einsum("nji,nj->ni", rotations, directions)  # directions in body axes
+    reach = np.full(len(directions), -np.inf)
+    for primitive in plan.primitives:
+        offset = local @ np.asarray(primitive.pos)
+        a, b, _ = primitive.size
+        axial = np.abs(local[:, 2])
+        if primitive.kind == "sphere":
+            extent = np.full(len(local), a)
+        elif primitive.kind == "box":
+            extent = np.abs(local) @ np.asarray(primitive.size)
+        elif primitive.kind == "capsule":
+            extent = a + b * axial
+        else:  # cylinder: radius a, half-length b along z
+            extent = a * np.sqrt(np.clip(1.0 - axial**2, 0.0, 1.0)) + b * axial
+        reach = np.maximum(reach, offset + extent)
+    for hull in plan.hulls:
+        reach = np.maximum(reach, np.max(local @ np.asarray(hull).T, axis=1))
+    return reach

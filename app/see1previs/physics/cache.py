@@ -1,9 +1,9 @@
 """On-disk cache of baked trajectories, keyed by everything that determines the result.
 
 The key hashes the scene's content (canonical JSON), the interior geometry, every prop mesh
-file's bytes and the versions of the app and MuJoCo. Reopening an unchanged scene therefore
-loads its trajectory instead of simulating it again, and any change that could alter the
-motion misses the cache.
+file's bytes, the physics modelling choices and the versions of the app and MuJoCo.
+Reopening an unchanged scene therefore loads its trajectory instead of simulating it again,
+and any change that could alter the motion misses the cache.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import mujoco
 from see1previs import __version__
 from see1previs.core.scene import MeshShape, Scene
 from see1previs.physics.trajectory import Trajectory
+from see1previs.physics.world import physics_signature
 from see1previs.station.model import Station
 
 
@@ -33,6 +34,7 @@ def default_cache_dir() -> Path:
 def bake_key(scene: Scene, station: Station, scene_dir: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(f"see1previs {__version__} mujoco {mujoco.__version__}\n".encode())
+    digest.update(physics_signature().encode())
     content = scene.model_dump(mode="json", exclude={"title"})
     digest.update(json.dumps(content, sort_keys=True, allow_nan=False).encode())
     digest.update(station.content_hash().encode())

@@ -37,10 +37,22 @@ from see1previs.station.collision import boundary_tiles, convex_pieces
 from see1previs.station.model import Station
 
 TILE_THICKNESS = 0.25  # m; thick enough that a body squeezed into the wall is pushed back in
-TILE_PATCHES = 48  # tiles grouped into static bodies so broadphase can skip far walls
 STATION_BODY_PREFIX = "station/"
 ANGULAR_DRAG = 1.5  # MuJoCo's default angular drag coefficient for the ellipsoid model
 DEFAULT_RESTITUTION_INTERIOR = 0.5
+
+
+def physics_signature() -> str:
+    """Every modelling choice that changes a bake; part of the bake-cache key."""
+    from see1previs.physics import contact_model
+    from see1previs.station import collision
+
+    return (
+        f"rk4 tiles={TILE_THICKNESS}/{collision.DEFAULT_OVERLAP} "
+        f"bounce={contact_model.CONTACT_DURATION_STEPS}x{contact_model.PHASES} "
+        f"grid={contact_model.GRID} solimp={contact_model.CONTACT_SOLIMP} "
+        f"angular_drag={ANGULAR_DRAG} interior_e={DEFAULT_RESTITUTION_INTERIOR}"
+    )
 
 
 @dataclass(frozen=True)
@@ -229,7 +241,9 @@ def _add_interior(
     timestep: float,
     owners: list[tuple[str, str]],
 ) -> None:
-    """The interior as static convex pieces grouped into patches by direction.
+    """The interior as static geoms of the world body (MuJoCo never moves them).
+
+    The wall is a shell of convex tiles (see ``boundary_tiles``); fixtures are convex pieces.
 
     Interior geoms have a lower contact priority than bodies, so a contact with the wall
     behaves as the body's own material says (MuJoCo uses the higher-priority geom's
@@ -244,41 +258,22 @@ def _add_interior(
         "priority": 0,
         "rgba": [0.6, 0.6, 0.65, 1.0],
     }
-    tiles = boundary_tiles(station.boundary, thickness=TILE_THICKNESS)
-    centres = np.array([tile.mean(axis=0) for tile in tiles])
-    labels = _patch_labels(centres, TILE_PATCHES)
-    patches: dict[int, mujoco.MjsBody] = {}
-    for index, (tile, label) in enumerate(zip(tiles, labels, strict=True)):
-        body = patches.get(int(label))
-        if body is None:
-            body = spec.worldbody.add_body(name=f"{STATION_BODY_PREFIX}patch{int(label)}")
-            patches[int(label)] = body
+    for index, tile in enumerate(boundary_tiles(station.boundary, thickness=TILE_THICKNESS)):
         name = f"{STATION_BODY_PREFIX}tile{index}"
         spec.add_mesh(name=name, uservert=tile.ravel().tolist())
-        body.add_geom(name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs)
+        spec.worldbody.add_geom(
+            name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
+        )
         owners.append((name, "station"))
-    fixtures_body = spec.worldbody.add_body(name=f"{STATION_BODY_PREFIX}fixtures")
     for part_index, part in enumerate(station.parts):
         owner = f"station:{part.fixture_id}" if part.fixture_id else "station"
         for piece_index, piece in enumerate(convex_pieces(part.mesh)):
             name = f"{STATION_BODY_PREFIX}part{part_index}_{piece_index}"
             spec.add_mesh(name=name, uservert=np.asarray(piece).ravel().tolist())
-            fixtures_body.add_geom(
+            spec.worldbody.add_geom(
                 name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
             )
             owners.append((name, owner))
-
-
-def _patch_labels(points: np.ndarray, count: int) -> np.ndarray:
-    """Group points by the nearest of ``count`` evenly spread directions (Fibonacci sphere)."""
-    i = np.arange(count) + 0.5
-    polar = np.arccos(1.0 - 2.0 * i / count)
-    azimuth = np.pi * (1.0 + 5.0**0.5) * i
-    directions = np.stack(
-        [np.cos(azimuth) * np.sin(polar), np.sin(azimuth) * np.sin(polar), np.cos(polar)], axis=1
-    )
-    centred = points - points.mean(axis=0)
-    return np.argmax(centred @ directions.T, axis=1)
 
 
 _PRIMITIVE_TYPES = {
