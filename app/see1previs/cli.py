@@ -138,8 +138,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _count(items: Sequence[object], noun: str) -> str:
-    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+def _count(items: Sequence[object] | int, noun: str) -> str:
+    number = items if isinstance(items, int) else len(items)
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from see1previs.core import quaternion as quat
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
 from tests.conftest import ASSETS
-from tests.physics.scenes import make_scene, sphere_prop
+from tests.physics.scenes import CLEAR_WALL_DIRECTION, make_scene, sphere_prop
 
 
 def body_inertia_world(world, body_id: str, orientations: np.ndarray) -> np.ndarray:
@@ -161,14 +161,20 @@ def test_prop_collision_conserves_momentum():
 
 @pytest.mark.parametrize("restitution", [0.5, 0.8])
 def test_restitution_off_the_hull(restitution: float):
-    # Straight at the wall along -Y (no fixtures on that line), normal incidence.
+    # Straight at bare wall (no fixture on the line), normal incidence.
+    direction = np.array(CLEAR_WALL_DIRECTION)
     ball = sphere_prop(
-        "ball", (0.0, -1.0, 0.0), (0.0, -1.0, 0.0), radius=0.08, restitution=restitution
+        "ball",
+        (direction * 1.0).tolist(),
+        direction.tolist(),
+        radius=0.08,
+        restitution=restitution,
     )
     scene = make_scene([ball], duration=4.0, frame_rate=200)
     traj = bake(scene)
-    vy = traj.linear_velocities[:, 0, 1]
-    after = vy[np.argmax(vy > 0) :]
+    assert len(traj.contacts) and traj.contacts[0]["body_b"] == "station"
+    outward = traj.linear_velocities[:, 0] @ direction
+    after = -outward[np.argmax(outward < 0) :]
     assert len(after) and after[0] > 0, "the ball must bounce back"
     ratio = float(np.max(after)) / 1.0
     print(f"restitution {restitution}: rebound ratio {ratio:.4f}")

@@ -53,6 +53,7 @@ class ContactRecorder:
         """Record the contacts of the step that just ended at time ``t`` (length ``dt``)."""
         touches: list[tuple[tuple[str, str], float, object]] = []
         load: dict[str, float] = {}
+        touch_count: dict[str, int] = {}
         for i in range(data.ncon):
             contact = data.contact[i]
             owner1 = self.geom_owner.get(int(contact.geom1), "station")
@@ -65,6 +66,7 @@ class ContactRecorder:
             touches.append((key, normal_force, contact))
             for owner in key:
                 load[owner] = load.get(owner, 0.0) + normal_force
+                touch_count[owner] = touch_count.get(owner, 0) + 1
         momentum = {
             owner: self._momentum_change(data, owner, dt, qvel_before)
             for owner in load
@@ -73,8 +75,8 @@ class ContactRecorder:
         seen: set[tuple[str, str]] = set()
         for key, normal_force, contact in touches:
             a, b = key
-            share_a = self._share(momentum, load, a, normal_force)
-            share_b = self._share(momentum, load, b, normal_force)
+            share_a = self._share(momentum, load, touch_count, a, normal_force)
+            share_b = self._share(momentum, load, touch_count, b, normal_force)
             if share_a is not None and share_b is not None:
                 impulse = 0.5 * (share_a - share_b)  # action = -reaction; average both views
             else:
@@ -87,7 +89,7 @@ class ContactRecorder:
                     impulse=np.zeros(3),
                     peak_force=0.0,
                     position=contact.pos.copy(),
-                    approach_speed=self._approach_speed(data, a, b, contact),
+                    approach_speed=self._approach_speed(data, a, b, contact, qvel_before),
                 )
                 self.active[key] = episode
             episode.end = t
@@ -114,31 +116,41 @@ class ContactRecorder:
 
     @staticmethod
     def _share(
-        momentum: dict[str, np.ndarray], load: dict[str, float], owner: str, force: float
+        momentum: dict[str, np.ndarray],
+        load: dict[str, float],
+        touch_count: dict[str, int],
+        owner: str,
+        force: float,
     ) -> np.ndarray | None:
+        """This contact's part of the owner's momentum change (by normal force, else evenly)."""
         if owner not in momentum:
             return None
         total = load[owner]
-        weight = force / total if total > 0 else 1.0
+        # At the last step of a touch the force can read zero although momentum changed.
+        weight = force / total if total > 0 else 1.0 / touch_count[owner]
         return momentum[owner] * weight
 
-    def _approach_speed(self, data: mujoco.MjData, a: str, b: str, contact) -> float:
-        """Closing speed of the two bodies at the contact point (either normal sign)."""
+    def _approach_speed(
+        self, data: mujoco.MjData, a: str, b: str, contact, qvel_before: np.ndarray
+    ) -> float:
+        """Closing speed at the contact point before the step in which the touch began."""
         normal = contact.frame[:3]
-        relative = self._point_velocity(data, a, contact.pos) - self._point_velocity(
-            data, b, contact.pos
+        relative = self._point_velocity(data, a, contact.pos, qvel_before) - self._point_velocity(
+            data, b, contact.pos, qvel_before
         )
         return float(abs(np.dot(relative, normal)))
 
-    def _point_velocity(self, data: mujoco.MjData, owner: str, point: np.ndarray) -> np.ndarray:
+    def _point_velocity(
+        self, data: mujoco.MjData, owner: str, point: np.ndarray, qvel: np.ndarray
+    ) -> np.ndarray:
+        """Velocity of a free body's material point, from free-joint velocities ``qvel``."""
         body = self.body_of_owner.get(owner)
         if body is None:
             return np.zeros(3)
-        # cvel is (angular, linear) at the subtree COM of the body's kinematic tree root.
-        angular = data.cvel[body, :3]
-        linear = data.cvel[body, 3:]
-        root_com = data.subtree_com[self.model.body_rootid[body]]
-        return linear + np.cross(angular, point - root_com)
+        adr = self.dof_of_owner[owner]
+        rotation = data.xmat[body].reshape(3, 3)
+        angular = rotation @ qvel[adr + 3 : adr + 6]
+        return qvel[adr : adr + 3] + np.cross(angular, point - data.xpos[body])
 
     def finish(self) -> np.ndarray:
         """All episodes (closing any still active), sorted by start time, as a record array."""

@@ -35,7 +35,7 @@ def placement_problems(world: World) -> list[tuple[str, str]]:
                 )
     world.reset()
     data = world.data
-    reported: set[tuple[str, str]] = set()
+    deepest: dict[tuple[str, str], float] = {}  # pair -> most negative contact distance
     for i in range(data.ncon):
         contact = data.contact[i]
         if contact.dist >= -OVERLAP_TOLERANCE:
@@ -44,9 +44,10 @@ def placement_problems(world: World) -> list[tuple[str, str]]:
         b = world.geom_owner.get(int(contact.geom2), "station")
         if a.startswith("station"):
             a, b = b, a
-        if a in outside or (a, b) in reported or a == b:
+        if a in outside or a == b:
             continue
-        reported.add((a, b))
+        deepest[(a, b)] = min(deepest.get((a, b), 0.0), float(contact.dist))
+    for (a, b), dist in deepest.items():
         handle = world.by_id[a]
         if b.startswith("station:"):
             what = f"fixture {b.split(':', 1)[1]}"
@@ -57,7 +58,7 @@ def placement_problems(world: World) -> list[tuple[str, str]]:
         problems.append(
             (
                 f"{handle.plan.json_path}.pose.position",
-                f"'{a}' starts overlapping {what} by {-contact.dist * 1000:.0f} mm; move it apart",
+                f"'{a}' starts overlapping {what} by {-dist * 1000:.0f} mm; move it apart",
             )
         )
     mujoco.mj_forward(world.model, world.data)
