@@ -277,3 +277,12 @@ def test_nothing_escapes_in_a_thousand_fast_launches():
         f"{longest_outside} frame(s) at 60 fps"
     )
     assert launches == 1000
+
+
+def test_a_very_slow_drift_never_stops():
+    """Bodies never 'fall asleep': 0.3 mm/s is a drift a camera sees over a long take."""
+    v = np.array([0.0003, -0.0002, 0.0001])
+    scene = make_scene([sphere_prop("dust", (0.5, 0.2, -0.3), v)], duration=20.0, frame_rate=5)
+    traj = bake(scene)
+    travelled = traj.positions[-1, 0] - traj.positions[0, 0]
+    assert np.allclose(travelled, v * 20.0, atol=1e-9)
