@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from see1previs.core import scene as model
+from see1previs.core import scene_cameras as cameras
 from see1previs.core.scenefile import SceneFileError, parse_scene, scene_json_schema, scene_to_text
 from see1previs.core.sceneissues import format_number
 from see1previs.core.timebase import FrameRate
@@ -53,6 +54,13 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Actor", model.Actor),
     ("Cue: impulse", model.ImpulseCue),
     ("Cue: spin", model.SpinCue),
+    ("Camera", model.Camera),
+    ("Rig: fixed", cameras.FixedRig),
+    ("Rig: handheld", cameras.HandheldRig),
+    ("Rig: path", cameras.PathRig),
+    ("Path keyframe", cameras.PathKeyframe),
+    ("Look-at point", cameras.LookAtPoint),
+    ("Shot", model.Shot),
 ]
 
 # Rules enforced by validators rather than by field constraints, so not introspectable.
@@ -66,6 +74,14 @@ RULES = {
     (model.Environment, "ventilation"): "speed ≤ 2",
     (model.ImpulseCue, "target"): "id of a prop or actor",
     (model.SpinCue, "target"): "id of a prop or actor",
+    (model.Camera, "look_at"): "id of a prop or actor, or a point",
+    (model.Camera, "focus_target"): "id of a prop or actor",
+    (model.Camera, "sensor"): "each > 0 and ≤ 100",
+    (cameras.FixedRig, "mount"): "a camera-mount fixture of the interior; or give `position`",
+    (cameras.HandheldRig, "operator"): "id of an actor",
+    (cameras.PathRig, "keyframes"): "at least 2, times increasing, the last ≤ `duration`",
+    (model.Shot, "camera"): "id of a camera",
+    (model.Shot, "end"): "after `start`; ≤ the scene's `duration`",
 }
 
 # Meanings of fields the models leave undescribed.
@@ -88,6 +104,14 @@ DESCRIPTIONS = {
     },
     (model.ImpulseCue, "type"): "Selects this kind of cue",
     (model.SpinCue, "type"): "Selects this kind of cue",
+    (model.Scene, "cameras"): "Cinema cameras, in any order",
+    (model.Scene, "shots"): "Shots; shooting order is each shot's `order`",
+    (model.Camera, "rig"): "How the camera is held: fixed, handheld or path",
+    (model.Camera, "look_at"): "What the camera keeps in the centre of frame",
+    **{
+        (rig, "type"): "Selects this kind of rig"
+        for rig in (cameras.FixedRig, cameras.HandheldRig, cameras.PathRig)
+    },
 }
 
 EXAMPLE = model.Scene(
@@ -184,13 +208,20 @@ def _type_words(annotation: Any, pattern: str | None = None) -> str:
     if origin is Literal:
         return " or ".join(f'`"{value}"`' for value in get_args(annotation))
     if origin in (Union, types.UnionType):
-        members = [_strip(arg)[0] for arg in get_args(annotation)]
-        return "object, one of " + ", ".join(_link(m) for m in members)
+        stripped = [_strip(arg) for arg in get_args(annotation)]
+        if all(isinstance(m, type) and issubclass(m, BaseModel) for m, _, _ in stripped):
+            return "object, one of " + ", ".join(_link(m) for m, _, _ in stripped)
+        return " or ".join(
+            f"object ({_link(m)})"
+            if isinstance(m, type) and issubclass(m, BaseModel)
+            else _type_words(m, _pattern(extra))
+            for m, _, extra in stripped
+        )
     if origin is list:
         (item,) = get_args(annotation)
         return f"list of {_type_words(_strip(item)[0])}"
     if origin is tuple:
-        labels = {3: "[x, y, z]", 4: "[w, x, y, z]"}
+        labels = {2: "[width, height]", 3: "[x, y, z]", 4: "[w, x, y, z]"}
         return f"{labels.get(len(get_args(annotation)), 'list')} numbers"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"object ({_link(annotation)})"
@@ -251,7 +282,9 @@ def range_text(owner: type[BaseModel], name: str, field: FieldInfo) -> str:
         if isinstance(item, annotated_types.MaxLen):
             parts.append(f"at most {item.max_length} characters")
     if name == "id":
-        parts.append("letters, digits, `_` `-` `.`; unique among props, actors and cues")
+        parts.append(
+            "letters, digits, `_` `-` `.`; unique among props, actors, cues, cameras and shots"
+        )
     if isinstance(field.metadata, list) and any(
         isinstance(item, annotated_types.MinLen) and item.min_length == 1 for item in field.metadata
     ):

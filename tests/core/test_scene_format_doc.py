@@ -24,7 +24,7 @@ def _all_models() -> list[type[BaseModel]]:
     pending = list(model.SceneModel.__subclasses__())
     while pending:
         cls = pending.pop()
-        if cls.__module__ == model.__name__:
+        if cls.__module__ in (model.__name__, "see1previs.core.scene_cameras"):
             found.append(cls)
         pending += cls.__subclasses__()
     return found

@@ -1,9 +1,10 @@
 """The scene model: what a ``*.see1.json`` file holds, as validated pydantic models.
 
 A scene is the director's blocking: which interior, what is in it (props, actors), where it
-starts and what happens when (cues). Everything is in SI units and the module frame (origin
-at the sphere centre, +X to the main hatch, +Z the studio's reference up); quaternions are
-(w, x, y, z). Field metadata carries the unit so error messages and docs can say it.
+starts and what happens when (cues), and how it is filmed (cameras, shots). Everything is in
+SI units and the module frame (origin at the sphere centre, +X to the main hatch, +Z the
+studio's reference up); quaternions are (w, x, y, z). Field metadata carries the unit so
+error messages and docs can say it.
 
 This module only describes and validates one scene on its own terms (types, ranges, ids and
 references). Placement against the interior geometry is checked by the physics layer, and
@@ -16,8 +17,6 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PlainSerializer,
     PlainValidator,
@@ -27,45 +26,39 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from see1previs.core.scene_base import (
+    COLOR_PATTERN,
+    ID_PATTERN,
+    Color,
+    Finite,
+    Identifier,
+    Quat,
+    SceneModel,
+    Vec3,
+    normalized_quaternion,
+    quantity,
+)
+from see1previs.core.scene_cameras import Camera, Shot
 from see1previs.core.timebase import FrameRate
+
+__all__ = [
+    "COLOR_PATTERN",
+    "ID_PATTERN",
+    "Camera",
+    "Color",
+    "Finite",
+    "Identifier",
+    "Quat",
+    "SceneModel",
+    "Shot",
+    "Vec3",
+    "quantity",
+]
 
 FORMAT_VERSION = 1
 """Scene-file format written by this version of the app."""
 
 BUILTIN_INTERIOR = "see1"
-
-
-def quantity(unit: str, description: str, **constraints: Any) -> Any:
-    """A float field with a unit, finite only, documented for the JSON Schema."""
-    return Field(
-        allow_inf_nan=False,
-        description=f"{description} [{unit}]" if unit else description,
-        json_schema_extra={"unit": unit} if unit else None,
-        **constraints,
-    )
-
-
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Vec3 = tuple[Finite, Finite, Finite]
-Quat = tuple[Finite, Finite, Finite, Finite]
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-"""What an id may look like (error messages recognise it by this pattern)."""
-COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
-"""A display colour, #RRGGBB."""
-
-Identifier = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=64,
-        pattern=ID_PATTERN,
-        description="Unique id: letters, digits, '_', '-', '.'; starts with a letter or digit",
-    ),
-]
-Color = Annotated[
-    str,
-    Field(pattern=COLOR_PATTERN, description="Display colour as #RRGGBB"),
-]
 
 
 def _parse_frame_rate(value: Any) -> FrameRate:
@@ -92,12 +85,6 @@ FrameRateField = Annotated[
 ]
 
 
-class SceneModel(BaseModel):
-    """Base for scene models: unknown fields are errors, assignments are validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
 class Pose(SceneModel):
     """Where a body starts: position of its origin and orientation, module frame."""
 
@@ -110,12 +97,7 @@ class Pose(SceneModel):
     @field_validator("orientation")
     @classmethod
     def _unit_quaternion(cls, q: Quat) -> Quat:
-        norm = math.sqrt(sum(c * c for c in q))
-        if norm < 1e-6:
-            raise ValueError("must be a non-zero quaternion (w, x, y, z)")
-        if abs(norm - 1.0) > 1e-9:  # leave unit quaternions bit-exact (canonical saves)
-            q = (q[0] / norm, q[1] / norm, q[2] / norm, q[3] / norm)
-        return q
+        return normalized_quaternion(q)
 
 
 class Velocity(SceneModel):
@@ -324,6 +306,8 @@ class Scene(SceneModel):
     props: list[Prop] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     cues: list[Cue] = Field(default_factory=list)
+    cameras: list[Camera] = Field(default_factory=list)
+    shots: list[Shot] = Field(default_factory=list)
 
     @field_validator("format")
     @classmethod
@@ -369,6 +353,9 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
         ("props", scene.props),
         ("actors", scene.actors),
         ("cues", scene.cues),
+        # The loader's lenient raw-data check passes a stand-in without cameras or shots.
+        ("cameras", getattr(scene, "cameras", [])),
+        ("shots", getattr(scene, "shots", [])),
     ]
     for group, items in groups:
         for index, item in enumerate(items):
@@ -396,6 +383,52 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
                     f"cues[{index}].time",
                     f"cue '{cue.id}' is at {cue.time:g} s, after the scene ends "
                     f"({scene.duration:g} s)",
+                )
+            )
+    if isinstance(scene, Scene):
+        problems.extend(_camera_problems(scene, body_ids))
+    return problems
+
+
+def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
+    """Cameras naming unknown bodies or operators; shots naming unknown cameras or times."""
+    problems: list[tuple[str, str]] = []
+    actor_ids = [actor.id for actor in scene.actors]
+    camera_ids = [camera.id for camera in scene.cameras]
+
+    def unknown(path: str, what: str, wanted: str, choices: list[str], kind: str) -> None:
+        problems.append(
+            (path, f"{what} refers to '{wanted}', which is not {kind}{_closest(wanted, choices)}")
+        )
+
+    for index, camera in enumerate(scene.cameras):
+        where = f"cameras[{index}]"
+        what = f"camera '{camera.id}'"
+        if isinstance(camera.look_at, str) and camera.look_at not in body_ids:
+            unknown(f"{where}.look_at", what, camera.look_at, body_ids, "a prop or actor")
+        if camera.focus_target is not None and camera.focus_target not in body_ids:
+            unknown(f"{where}.focus_target", what, camera.focus_target, body_ids, "a prop or actor")
+        operator = getattr(camera.rig, "operator", None)
+        if operator is not None and operator not in actor_ids:
+            unknown(f"{where}.rig.operator", what, operator, actor_ids, "an actor")
+        keyframes = getattr(camera.rig, "keyframes", [])
+        if keyframes and keyframes[-1].time > scene.duration:
+            problems.append(
+                (
+                    f"{where}.rig.keyframes[{len(keyframes) - 1}].time",
+                    f"{what} has a keyframe at {keyframes[-1].time:g} s, after the scene ends "
+                    f"({scene.duration:g} s)",
+                )
+            )
+    for index, shot in enumerate(scene.shots):
+        what = f"shot '{shot.id}'"
+        if shot.camera not in camera_ids:
+            unknown(f"shots[{index}].camera", what, shot.camera, camera_ids, "a camera")
+        if shot.end > scene.duration + 1e-9:
+            problems.append(
+                (
+                    f"shots[{index}].end",
+                    f"{what} ends at {shot.end:g} s, after the scene ends ({scene.duration:g} s)",
                 )
             )
     return problems
