@@ -30,6 +30,8 @@ ALLOWED = {
     "core": {"core"},
     "station": {"core", "station"},
     "physics": {"core", "station", "physics"},
+    "cinema": {"core", "station", "physics", "cinema"},
+    "export": {"core", "station", "physics", "cinema", "export"},
 }
 
 
@@ -152,7 +154,7 @@ for name in BLOCKED:
         raise SystemExit(f"the blocker let {name} through")
 
 imported = []
-for layer in ("core", "station", "physics"):
+for layer in ("core", "station", "physics", "cinema", "export"):
     package = importlib.import_module(f"see1previs.{layer}")
     imported.append(package.__name__)
     for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
@@ -172,7 +174,7 @@ leaked = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 outer = sorted(
     m for m in sys.modules
     if m.startswith("see1previs.") and m.split(".")[1] not in ("core", "station", "physics",
-                                                               "resources")
+                                                               "cinema", "export", "resources")
 )
 print(json.dumps({
     "imported": imported,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from see1previs import __version__
+from see1previs.export.formats import FORMATS
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -66,6 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
 
+    export = commands.add_parser(
+        "export",
+        help="write the camera plan: shot list, camera tracks, USD, OTIO",
+        description="Bake the scene (or load its cached bake), evaluate every camera, analyse "
+        "every shot and write the camera plan into a folder: shot_list.csv, "
+        "tracks/<shot>_<camera>.csv and .json, timeline.otio and stage.usda. The folder gets "
+        "every file or none.",
+    )
+    export.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+    export.add_argument("--out", type=Path, required=True, help="output folder")
+    export.add_argument(
+        "--formats",
+        default=",".join(FORMATS),
+        help=f"comma-separated subset of {','.join(FORMATS)} (default: all)",
+    )
+    export.add_argument(
+        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
+    )
+
     commands.add_parser(
         "schema",
         help="print the scene-file JSON Schema",
@@ -101,12 +121,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _user_message(exc: Exception) -> str | None:
     """The plain message for errors caused by input, or None for bugs."""
+    from see1previs.cinema.tracks import CameraSetupError
     from see1previs.core.scenefile import SceneFileError
+    from see1previs.export.files import ExportError
     from see1previs.physics.simulation import SceneSetupError
     from see1previs.station.model import StationError
 
-    if isinstance(exc, SceneFileError | StationError | CliError):
+    if isinstance(exc, SceneFileError | StationError | CliError | ExportError):
         return str(exc)
+    if isinstance(exc, CameraSetupError):
+        return "camera setup problem:\n" + "\n".join(
+            f"  {path}: {message}" for path, message in exc.problems
+        )
     if isinstance(exc, SceneSetupError):
         return "scene cannot be simulated as placed:\n" + "\n".join(
             f"  {path}: {message}" for path, message in exc.problems
@@ -192,7 +218,38 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"validate": cmd_validate, "simulate": cmd_simulate, "schema": cmd_schema}
+def cmd_export(args: argparse.Namespace) -> int:
+    from see1previs.export.scene_export import export_scene
+    from see1previs.physics.cache import BakeCache
+
+    scene = _load(args.scene)
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    bar = ProgressBar(f"exporting {args.scene.name}") if sys.stderr.isatty() else None
+    result = export_scene(
+        scene,
+        args.scene.parent,
+        args.out,
+        formats=formats,
+        cache=None if args.no_cache else BakeCache(),
+        progress=(lambda stage, fraction: bar.update(fraction)) if bar else None,
+    )
+    if bar:
+        bar.close()
+    for shot_id, analysis in result.analyses.items():
+        for warning in analysis.warnings:
+            print(f"warning: shot '{shot_id}': {warning.message}", file=sys.stderr)
+    print(f"{_count(result.files, 'file')} written to {args.out}")
+    for path in result.files:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "validate": cmd_validate,
+    "simulate": cmd_simulate,
+    "export": cmd_export,
+    "schema": cmd_schema,
+}
 
 
 class ProgressBar:

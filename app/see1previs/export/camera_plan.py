@@ -1,0 +1,100 @@
+"""The whole camera plan in one folder, written atomically: all files, or none.
+
+Layout of the output folder::
+
+    stage.usda                      cameras, bodies and interior (USD)
+    timeline.otio                   one clip per shot in shooting order (OpenTimelineIO)
+    shot_list.csv                   one row per shot in shooting order
+    tracks/<shot>_<camera>.csv      per-shot camera track, one row per frame
+    tracks/<shot>_<camera>.json     the same track as JSON
+
+Files of the same names from an earlier export are replaced; anything else in the folder is
+left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import trimesh
+
+from see1previs.core.scene import Scene
+from see1previs.export.camera_tracks import write_track_csv, write_track_json
+from see1previs.export.files import ExportError, staged_output
+from see1previs.export.formats import FORMATS
+from see1previs.export.otio_timeline import write_otio_timeline
+from see1previs.export.shot_list_csv import ShotListRow, shot_list_rows, write_shot_list_csv
+from see1previs.export.shots import shooting_order
+from see1previs.export.usd_stage import write_usd_stage
+from see1previs.physics.trajectory import Trajectory
+from see1previs.station.model import Station
+
+if TYPE_CHECKING:
+    from see1previs.cinema.tracks import CameraTrack
+
+STAGE_FILE = "stage.usda"
+TIMELINE_FILE = "timeline.otio"
+SHOT_LIST_FILE = "shot_list.csv"
+TRACKS_FOLDER = "tracks"
+
+
+def track_file_stem(shot_id: str, camera_id: str) -> str:
+    """'tracks/SH010_CAM-A': where a shot's track files go, relative to the output folder."""
+    return f"{TRACKS_FOLDER}/{shot_id}_{camera_id}"
+
+
+def export_camera_plan(
+    out_dir: Path | str,
+    scene: Scene,
+    station: Station,
+    trajectory: Trajectory,
+    tracks: Mapping[str, CameraTrack],
+    *,
+    shot_rows: Sequence[ShotListRow] | None = None,
+    body_meshes: Mapping[str, trimesh.Trimesh] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> list[Path]:
+    """Write every camera-plan file into ``out_dir``; returns the paths written.
+
+    ``shot_rows`` are the analysed shot-list rows; without them the shot list has the lens,
+    focus and timing of each shot and empty framing, movement, subjects and warnings.
+    """
+    out_dir = Path(out_dir)
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise ExportError(
+            f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+        )
+    for shot in scene.shots:
+        if shot.camera not in tracks:
+            raise ExportError(
+                f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
+            )
+    rows = list(shot_rows) if shot_rows is not None else shot_list_rows(scene, tracks)
+    written: list[str] = []
+    with staged_output(out_dir) as staging:
+        track_files: dict[str, dict[str, str]] = {}
+        for shot in shooting_order(scene.shots):
+            stem = track_file_stem(shot.id, shot.camera)
+            track = tracks[shot.camera]
+            track_files[shot.id] = {}
+            if "csv" in formats:
+                write_track_csv(track, shot, scene.frame_rate, staging / f"{stem}.csv")
+                track_files[shot.id]["track_csv"] = f"{stem}.csv"
+                written.append(f"{stem}.csv")
+            if "json" in formats:
+                write_track_json(track, shot, scene.frame_rate, staging / f"{stem}.json")
+                track_files[shot.id]["track_json"] = f"{stem}.json"
+                written.append(f"{stem}.json")
+        if "shotlist" in formats:
+            write_shot_list_csv(rows, staging / SHOT_LIST_FILE)
+            written.append(SHOT_LIST_FILE)
+        if "otio" in formats:
+            write_otio_timeline(staging / TIMELINE_FILE, scene, scene.shots, tracks, track_files)
+            written.append(TIMELINE_FILE)
+        if "usd" in formats:
+            write_usd_stage(staging / STAGE_FILE, scene, station, trajectory, tracks, body_meshes)
+            written.append(STAGE_FILE)
+    return [out_dir / name for name in written]

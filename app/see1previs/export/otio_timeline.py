@@ -1,0 +1,135 @@
+"""The shots as an OpenTimelineIO timeline, for editorial: one clip per shot in shooting order.
+
+One video track holds one clip per shot, sorted by shooting order (``order``, ties in file
+order). Each clip's ``source_range`` is the shot's span in scene frames at the scene rate:
+it starts at the in-point frame and lasts every frame up to and including the out point.
+Rates are the float frame rate (23.976 is 24000/1001 as a float), the form OTIO and the NLE
+adapters expect.
+
+The clip's media is a ``MissingReference`` whose available range is the whole scene: nothing
+is rendered yet, and a CSV is not media an NLE could relink to. The camera and lens travel in
+``clip.metadata["see1"]``; when the caller gives them, the per-shot track files are named
+there too (``track_csv``, ``track_json``), relative to the timeline file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import opentimelineio as otio
+
+from see1previs.core.scene import Scene
+from see1previs.core.scene_cameras import Shot
+from see1previs.export import conventions
+from see1previs.export.files import ExportError, write_text
+from see1previs.export.shots import shooting_order, shot_frames
+
+if TYPE_CHECKING:
+    from see1previs.cinema.tracks import CameraTrack
+
+METADATA_KEY = "see1"
+
+
+def build_timeline(
+    scene: Scene,
+    shots: Iterable[Shot],
+    tracks: Mapping[str, CameraTrack],
+    track_files: Mapping[str, Mapping[str, str]] | None = None,
+) -> otio.schema.Timeline:
+    """The timeline in memory. ``track_files`` maps a shot id to extra metadata entries."""
+    rate = float(scene.frame_rate.fps)
+    timeline = otio.schema.Timeline(name=scene.title)
+    timeline.global_start_time = otio.opentime.RationalTime(0, rate)
+    timeline.metadata[METADATA_KEY] = {
+        "scene_title": scene.title,
+        "frame_rate": conventions.frame_rate_text(scene.frame_rate),
+        "frame": conventions.MODULE_FRAME,
+        "generator": conventions.GENERATOR,
+    }
+    video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
+    timeline.tracks.append(video)
+    scene_frames = scene.frame_rate.frame_count(scene.duration)
+    for shot in shooting_order(shots):
+        video.append(_clip(scene, shot, tracks, rate, scene_frames, track_files or {}))
+    return timeline
+
+
+def write_otio_timeline(
+    path: Path | str,
+    scene: Scene,
+    shots: Iterable[Shot],
+    tracks: Mapping[str, CameraTrack],
+    track_files: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Write the timeline as an ``.otio`` (OTIO JSON) file."""
+    timeline = build_timeline(scene, shots, tracks, track_files)
+    write_text(path, otio.adapters.write_to_string(timeline, "otio_json"))
+
+
+def _clip(
+    scene: Scene,
+    shot: Shot,
+    tracks: Mapping[str, CameraTrack],
+    rate: float,
+    scene_frames: int,
+    track_files: Mapping[str, Mapping[str, str]],
+) -> otio.schema.Clip:
+    track = tracks.get(shot.camera)
+    if track is None:
+        raise ExportError(
+            f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
+        )
+    span = shot_frames(shot, scene.frame_rate)
+    if span.last >= len(track.times):
+        raise ExportError(
+            f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake and "
+            "evaluate the whole scene before exporting"
+        )
+    source = otio.opentime.TimeRange(
+        start_time=otio.opentime.RationalTime(span.first, rate),
+        duration=otio.opentime.RationalTime(span.count, rate),
+    )
+    media = otio.schema.MissingReference(
+        name=shot.id,
+        available_range=otio.opentime.TimeRange(
+            otio.opentime.RationalTime(0, rate),
+            otio.opentime.RationalTime(max(scene_frames, span.last + 1), rate),
+        ),
+    )
+    clip = otio.schema.Clip(name=shot.name or shot.id, media_reference=media, source_range=source)
+    clip.metadata[METADATA_KEY] = _shot_metadata(scene, shot, track, span.first, span.last)
+    clip.metadata[METADATA_KEY].update(track_files.get(shot.id, {}))
+    return clip
+
+
+def _shot_metadata(
+    scene: Scene, shot: Shot, track: CameraTrack, first: int, last: int
+) -> dict[str, Any]:
+    optics = track.optics
+    rate = scene.frame_rate
+    return {
+        "shot_id": shot.id,
+        "shot_name": shot.name,
+        "shooting_order": shot.order,
+        "camera_id": shot.camera,
+        "body": optics.body_name,
+        "mode": optics.mode_name,
+        "sensor_mm": [float(optics.sensor_width_mm), float(optics.sensor_height_mm)],
+        "lens": optics.lens_name,
+        "focal_mm": float(track.focal_mm[first]),
+        "focal_mm_out": float(track.focal_mm[last]),
+        "f_stop": float(track.f_stop),
+        "focus_m": float(track.focus_m[first]),
+        "focus_m_out": float(track.focus_m[last]),
+        "scene_title": scene.title,
+        "in_s": float(shot.start),
+        "out_s": float(shot.end),
+        "in_frame": first,
+        "out_frame": last,
+        "tc_in": rate.timecode(first),
+        "tc_out": rate.timecode(last),
+        "description": shot.description,
+        "notes": shot.notes,
+    }
