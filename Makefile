@@ -30,12 +30,13 @@ test: system-deps $(STAMP) lint
 
 ## lint: ruff linter and formatter check
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks
-	$(BIN)/ruff format --check app tests benchmarks
+	$(BIN)/ruff check app tests benchmarks docs
+	$(BIN)/ruff format --check app tests benchmarks docs
 
 ## bench: benchmark scripts that print figures
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bake.py
+	$(BIN)/python benchmarks/bench_export.py
 
 ## assets: regenerate the SEE-1 interior, prop meshes, stress scene and generated docs
 assets: $(STAMP)

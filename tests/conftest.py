@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import see1previs  # noqa: F401  (first: selects MuJoCo's headless EGL renderer before MuJoCo loads)
+
 REPO = Path(__file__).resolve().parent.parent
 SCENES = REPO / "scenes"
 ASSETS = REPO / "assets"

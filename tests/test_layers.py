@@ -32,6 +32,7 @@ ALLOWED = {
     "physics": {"core", "station", "physics"},
     "cinema": {"core", "station", "physics", "cinema"},
     "export": {"core", "station", "physics", "cinema", "export"},
+    "render": {"core", "station", "physics", "cinema", "render"},
 }
 
 
@@ -154,7 +155,7 @@ for name in BLOCKED:
         raise SystemExit(f"the blocker let {name} through")
 
 imported = []
-for layer in ("core", "station", "physics", "cinema", "export"):
+for layer in ("core", "station", "physics", "cinema", "export", "render"):
     package = importlib.import_module(f"see1previs.{layer}")
     imported.append(package.__name__)
     for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
@@ -174,7 +175,8 @@ leaked = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 outer = sorted(
     m for m in sys.modules
     if m.startswith("see1previs.") and m.split(".")[1] not in ("core", "station", "physics",
-                                                               "cinema", "export", "resources")
+                                                               "cinema", "export", "render",
+                                                               "resources")
 )
 print(json.dumps({
     "imported": imported,

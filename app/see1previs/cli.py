@@ -219,8 +219,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from see1previs.export.scene_export import export_scene
     from see1previs.physics.cache import BakeCache
+    from see1previs.session.export_job import export_scene
 
     scene = _load(args.scene)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]

@@ -7,6 +7,8 @@ Layout of the output folder::
     shot_list.csv                   one row per shot in shooting order
     tracks/<shot>_<camera>.csv      per-shot camera track, one row per frame
     tracks/<shot>_<camera>.json     the same track as JSON
+    storyboards/<shot>_<n>_<pos>.png first, middle and last frame (see session.export_job)
+    shot_list.pdf                   the shot list with storyboards (see session.export_job)
 
 Files of the same names from an earlier export are replaced; anything else in the folder is
 left alone.
@@ -14,7 +16,7 @@ left alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,7 @@ def export_camera_plan(
     shot_rows: Sequence[ShotListRow] | None = None,
     body_meshes: Mapping[str, trimesh.Trimesh] | None = None,
     formats: Sequence[str] = FORMATS,
+    extra: Callable[[Path], list[str]] | None = None,
 ) -> list[Path]:
     """Write every camera-plan file into ``out_dir``; returns the paths written.
 
@@ -97,4 +100,6 @@ def export_camera_plan(
         if "usd" in formats:
             write_usd_stage(staging / STAGE_FILE, scene, station, trajectory, tracks, body_meshes)
             written.append(STAGE_FILE)
+        if extra is not None:
+            written += extra(staging)  # more files (storyboards, PDF) under the same guarantee
     return [out_dir / name for name in written]

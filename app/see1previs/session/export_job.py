@@ -1,7 +1,8 @@
-"""Export a scene's camera plan from its file: bake, evaluate cameras, analyse shots, write.
+"""The camera-plan export job: bake, evaluate cameras, analyse shots, render, write.
 
 The one call the CLI and the GUI share: everything the cinematographer takes away, in one
-folder, written atomically (see :mod:`see1previs.export.camera_plan`).
+folder, written atomically (see :mod:`see1previs.export.camera_plan`). It lives above the
+export and render layers because it drives both.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from see1previs.export.camera_plan import export_camera_plan
 from see1previs.export.files import ExportError
 from see1previs.export.formats import FORMATS
 from see1previs.export.shot_list_csv import shot_list_rows
+from see1previs.export.shot_list_pdf import write_shot_list_pdf
 from see1previs.physics.cache import BakeCache
 from see1previs.physics.simulation import simulate
+from see1previs.render.camera_view import CameraView
+from see1previs.render.storyboard import render_storyboard
 
 Progress = Callable[[str, float], None]
+STORYBOARD_WIDTH = 640  # pixels; the height follows the sensor's aspect ratio
 
 
 @dataclass
@@ -71,8 +76,47 @@ def export_scene(
         for shot_id, a in analyses.items()
     }
     rows = shot_list_rows(scene, tracks, summary)
+
+    def storyboards_and_pdf(staging: Path) -> list[str]:
+        if "storyboards" not in formats and "pdf" not in formats:
+            return []
+        view = CameraView(result.world, width=STORYBOARD_WIDTH)
+        boards = {}
+        try:
+            for index, shot in enumerate(scene.shots):
+                boards[shot.id] = render_storyboard(
+                    view, scene, result.trajectory, tracks[shot.camera], shot
+                )
+                report("rendering storyboards", 0.9 + 0.08 * (index + 1) / len(scene.shots))
+        finally:
+            view.close()
+        written = []
+        if "storyboards" in formats:
+            (staging / "storyboards").mkdir(exist_ok=True)
+            for shot_id, frames in boards.items():
+                for number, frame in enumerate(frames, start=1):
+                    name = f"storyboards/{shot_id}_{number}_{frame.position}.png"
+                    frame.image.save(staging / name)
+                    written.append(name)
+        if "pdf" in formats:
+            write_shot_list_pdf(
+                staging / "shot_list.pdf",
+                scene,
+                rows,
+                {shot_id: [f.image for f in frames] for shot_id, frames in boards.items()},
+            )
+            written.append("shot_list.pdf")
+        return written
+
     files = export_camera_plan(
-        out_dir, scene, result.station, result.trajectory, tracks, shot_rows=rows, formats=formats
+        out_dir,
+        scene,
+        result.station,
+        result.trajectory,
+        tracks,
+        shot_rows=rows,
+        formats=[f for f in formats if f not in ("storyboards", "pdf")],
+        extra=storyboards_and_pdf,
     )
     report("written", 1.0)
     return SceneExport(files=files, tracks=tracks, analyses=analyses)

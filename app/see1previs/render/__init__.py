@@ -1,0 +1,1 @@
+"""Rendering: camera point-of-view frames and storyboards (offscreen, no window needed)."""
