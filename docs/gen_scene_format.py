@@ -79,6 +79,7 @@ RULES = {
     (model.Camera, "sensor"): "each > 0 and ≤ 100",
     (cameras.FixedRig, "mount"): "a camera-mount fixture of the interior; or give `position`",
     (cameras.HandheldRig, "operator"): "id of an actor",
+    (cameras.PathKeyframe, "look_at"): "id of a prop or actor, or a point",
     (cameras.PathRig, "keyframes"): "at least 2, times increasing, the last ≤ `duration`",
     (model.Shot, "camera"): "id of a camera",
     (model.Shot, "end"): "after `start`; ≤ the scene's `duration`",
@@ -108,6 +109,8 @@ DESCRIPTIONS = {
     (model.Scene, "shots"): "Shots; shooting order is each shot's `order`",
     (model.Camera, "rig"): "How the camera is held: fixed, handheld or path",
     (model.Camera, "look_at"): "What the camera keeps in the centre of frame",
+    (cameras.PathKeyframe, "look_at"): "Aim here at this keyframe (overridden by the "
+    "camera's own look_at)",
     **{
         (rig, "type"): "Selects this kind of rig"
         for rig in (cameras.FixedRig, cameras.HandheldRig, cameras.PathRig)

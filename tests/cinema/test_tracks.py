@@ -244,3 +244,18 @@ def test_cameras_and_shots_referring_to_unknown_ids_are_scene_errors():
     assert "cameras[0].rig.operator" in text
     assert "shots[0].camera" in text
     assert "shots[0].end" in text
+
+
+def test_path_keyframe_look_at_hands_off_between_targets(see1):
+    props = [sphere_prop("left", (0.0, 1.0, 0.0)), sphere_prop("right", (0.0, -1.0, 0.0))]
+    keys = [
+        {"time": 0.0, "position": [-2.0, 0.0, 0.0], "look_at": "left"},
+        {"time": 2.0, "position": [-2.0, 0.0, 0.2], "look_at": "right"},
+    ]
+    scene = scene_with([{"id": "A", "rig": {"type": "path", "keyframes": keys}}], props=props)
+    track, trajectory = track_for(scene, see1)
+    u = track.times / 2.0
+    aim = (1 - u)[:, None] * trajectory.positions[:, 0] + u[:, None] * trajectory.positions[:, 1]
+    expected = aim - track.positions
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(forward_of(track.rotations), expected, atol=1e-9)

@@ -6,8 +6,9 @@ Trajectory into a :class:`CameraTrack` at the scene frame rate. Rigs:
 - ``fixed`` — on a mount fixture (lens ``offset`` in the mount's frame) or at a position;
 - ``handheld`` — the lens rides at ``offset`` in the operator's body frame, so the operator's
   zero-g motion moves the camera;
-- ``path`` — Catmull-Rom through keyframe positions, slerp between keyframe orientations,
-  linear roll, focal length and focus distance.
+- ``path`` — Catmull-Rom through keyframe positions, slerp between keyframe orientations
+  (or an aim point sliding between keyframe look-at targets), linear roll, focal length and
+  focus distance.
 
 A look-at target overrides the rig's orientation: the camera keeps the target's centre in the
 middle of frame, level with the studio's reference up and rolled by the camera's ``roll``.
@@ -159,6 +160,8 @@ def evaluate_camera(
 
     rotations = np.array(base_rotations)
     target = _target_positions(camera.look_at, trajectory)
+    if target is None and isinstance(camera.rig, PathRig):
+        target = _keyframe_aim_points(camera.rig, trajectory)
     for frame in range(len(times)):
         if target is not None:
             rotations[frame] = framing.aim(target[frame] - positions[frame], roll_deg=roll[frame])
@@ -313,6 +316,26 @@ def _catmull_rom(key_times: np.ndarray, points: np.ndarray, t: float) -> np.ndar
         + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u2
         + (-p0 + 3 * p1 - 3 * p2 + p3) * u3
     )
+
+
+def _keyframe_aim_points(rig: PathRig, trajectory: Trajectory) -> np.ndarray | None:
+    """(F, 3) aim point moving between the look-at targets keyframes set, or None.
+
+    Between two keyframes with targets the aim point slides linearly from one target (where
+    it is at that frame) to the other, so a camera can hand off from one actor to another.
+    """
+    keyed = [(k.time, k.look_at) for k in rig.keyframes if k.look_at is not None]
+    if not keyed:
+        return None
+    times = trajectory.times
+    key_times = np.array([t for t, _ in keyed])
+    targets = [_target_positions(look_at, trajectory) for _, look_at in keyed]
+    points = np.zeros((len(times), 3))
+    for f, t in enumerate(times):
+        i, u = _segment(key_times, t)
+        j = min(i + 1, len(keyed) - 1)
+        points[f] = (1.0 - u) * targets[i][f] + u * targets[j][f]
+    return points
 
 
 def _keyframe_values(rig: PathRig, times: np.ndarray, name: str, default: float) -> np.ndarray:

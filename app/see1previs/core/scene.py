@@ -412,6 +412,15 @@ def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]
         if operator is not None and operator not in actor_ids:
             unknown(f"{where}.rig.operator", what, operator, actor_ids, "an actor")
         keyframes = getattr(camera.rig, "keyframes", [])
+        for k, key in enumerate(keyframes):
+            if isinstance(key.look_at, str) and key.look_at not in body_ids:
+                unknown(
+                    f"{where}.rig.keyframes[{k}].look_at",
+                    what,
+                    key.look_at,
+                    body_ids,
+                    "a prop or actor",
+                )
         if keyframes and keyframes[-1].time > scene.duration:
             problems.append(
                 (

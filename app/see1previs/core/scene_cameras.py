@@ -94,6 +94,7 @@ class PathKeyframe(SceneModel):
     orientation: Quat | None = Field(
         default=None, description="Orientation (w, x, y, z) when the camera has no look-at"
     )
+    look_at: LookAt | None = None
     roll: float | None = quantity("°", "Roll about the view axis", ge=-180, le=180, default=None)
     focal_length: float | None = quantity("mm", "Focal length", gt=0, le=2000, default=None)
     focus_distance: float | None = quantity("m", "Focus distance", gt=0, le=1000, default=None)
@@ -106,7 +107,8 @@ class PathKeyframe(SceneModel):
 
 class PathRig(SceneModel):
     """A camera moving through keyframes: Catmull-Rom through positions, slerp between
-    orientations, linear between lens values."""
+    orientations (or an aim point moving between keyframe look-at targets), linear between
+    lens values."""
 
     type: Literal["path"]
     keyframes: list[PathKeyframe] = Field(min_length=2, description="At least two, in time order")
