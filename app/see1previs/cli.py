@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show full tracebacks for errors (for bug reports)"
     )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation: bake the demo scene, render a camera frame and export "
+        "a shot list to a temporary folder; prints one line and exits 0 when all works",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -97,11 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        return _run(cmd_self_test, args)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    return _run(_COMMANDS[args.command], args)
+
+
+def _run(command, args: argparse.Namespace) -> int:
+    """Run a command, turning errors a user can act on into plain messages."""
     try:
-        return _COMMANDS[args.command](args)
+        return command(args)
     except KeyboardInterrupt:
         print("see1-previs: interrupted", file=sys.stderr)
         return 130
@@ -241,6 +254,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"{_count(result.files, 'file')} written to {args.out}")
     for path in result.files:
         print(f"  {path}")
+    return EXIT_OK
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from see1previs.core.scenefile import load_scene
+    from see1previs.physics.cache import BakeCache
+    from see1previs.render.camera_view import CameraView
+    from see1previs.resources import scenes_dir
+    from see1previs.session.export_job import export_scene
+
+    started = time.perf_counter()
+    path = scenes_dir() / "first-light.see1.json"
+    scene = load_scene(path)
+    with tempfile.TemporaryDirectory(prefix="see1-self-test-") as folder:
+        cache = BakeCache(Path(folder) / "cache")  # bake for real, leave no trace
+        result = export_scene(
+            scene, path.parent, Path(folder) / "plan", formats=["shotlist"], cache=cache
+        )
+        camera = scene.cameras[0]
+        track = result.tracks[camera.id]
+        bake = result.bake
+        view = CameraView(bake.world, width=320)
+        try:
+            pixels = view.render(bake.trajectory, track, bake.trajectory.frame_count // 2)
+        finally:
+            view.close()
+        if pixels.std() < 5:
+            raise CliError("self-test failed: the rendered camera frame is blank")
+        rows = (Path(folder) / "plan" / "shot_list.csv").read_text(encoding="utf-8").splitlines()
+    print(
+        f"see1-previs {__version__} self-test ok: baked {scene.title!r} "
+        f"({bake.trajectory.frame_count} frames), rendered {pixels.shape[1]}x{pixels.shape[0]} "
+        f"from camera {camera.id}, exported {len(rows) - 1} shots "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
     return EXIT_OK
 
 

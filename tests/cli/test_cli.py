@@ -388,3 +388,13 @@ def test_schema_describes_the_demo_scenes(capsys):
     for scene in (FIRST_LIGHT, REPO / "scenes" / "t-handle.see1.json"):
         data = json.loads(scene.read_text(encoding="utf-8"))
         assert set(data) <= set(schema["properties"]), scene.name
+
+
+def test_self_test_bakes_renders_and_exports(tmp_path):
+    """The installation check crews run after installing: one line, exit 0."""
+    result = run("--self-test", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip()
+    assert line.count("\n") == 0
+    assert "self-test ok" in line and "481 frames" in line and "exported 3 shots" in line
+    assert not any(tmp_path.iterdir()), "the self-test leaves nothing behind"

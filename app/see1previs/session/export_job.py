@@ -20,7 +20,7 @@ from see1previs.export.formats import FORMATS
 from see1previs.export.shot_list_csv import shot_list_rows
 from see1previs.export.shot_list_pdf import write_shot_list_pdf
 from see1previs.physics.cache import BakeCache
-from see1previs.physics.simulation import simulate
+from see1previs.physics.simulation import BakeResult, simulate
 from see1previs.render.camera_view import CameraView
 from see1previs.render.storyboard import render_storyboard
 
@@ -33,6 +33,7 @@ class SceneExport:
     files: list[Path]
     tracks: dict[str, CameraTrack]
     analyses: dict[str, ShotAnalysis]
+    bake: BakeResult
 
 
 def export_scene(
@@ -119,4 +120,4 @@ def export_scene(
         extra=storyboards_and_pdf,
     )
     report("written", 1.0)
-    return SceneExport(files=files, tracks=tracks, analyses=analyses)
+    return SceneExport(files=files, tracks=tracks, analyses=analyses, bake=result)
