@@ -164,15 +164,20 @@ def _load(path: Path):
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from see1previs.cinema.tracks import CameraSetupError, camera_setup_problems
     from see1previs.physics.simulation import prepare_world
 
     scene = _load(args.scene)
     world = prepare_world(scene, args.scene.parent)
     for warning in world.station.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    problems = camera_setup_problems(scene, world.station)
+    if problems:
+        raise CameraSetupError(problems)
     print(
         f"{args.scene}: valid — {_count(scene.props, 'prop')}, {_count(scene.actors, 'actor')}, "
-        f"{_count(scene.cues, 'cue')}, {scene.duration:g} s at {scene.frame_rate}"
+        f"{_count(scene.cues, 'cue')}, {_count(scene.cameras, 'camera')}, "
+        f"{_count(scene.shots, 'shot')}, {scene.duration:g} s at {scene.frame_rate}"
     )
     return EXIT_OK
 

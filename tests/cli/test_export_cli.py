@@ -125,3 +125,19 @@ def test_unknown_format_and_scene_without_shots_are_errors(tmp_path, capsys):
     bare = write_scene(tmp_path, shots=[])
     assert main(["export", str(bare), "--out", str(tmp_path / "y")]) == 1
     assert "no shots" in capsys.readouterr().err
+
+
+def test_validate_finds_camera_problems_without_baking(tmp_path: Path, capsys):
+    data = write_scene(tmp_path)
+    text = json.loads(data.read_text(encoding="utf-8"))
+    text["cameras"][0]["rig"]["mount"] = "CAM-Q"
+    text["cameras"][1]["body"] = "red-komodo"
+    data.write_text(json.dumps(text), encoding="utf-8")
+    assert main(["validate", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "cameras[0].rig.mount" in err and "CAM-Q" in err
+    assert "cameras[1].body" in err and "red-komodo-6k" in err
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    assert main(["validate", str(write_scene(clean))]) == 0
+    assert "2 cameras, 2 shots" in capsys.readouterr().out

@@ -138,6 +138,34 @@ def resolve_optics(camera: Camera, index: int) -> Optics:
     return Optics(body.name, mode.name, mode.width_mm, mode.height_mm, lens_name)
 
 
+def camera_setup_problems(scene: Scene, station: Station) -> list[tuple[str, str]]:
+    """Every camera problem found without baking: catalog ids, lens range, mount fixtures."""
+    problems: list[tuple[str, str]] = []
+    for index, camera in enumerate(scene.cameras):
+        try:
+            resolve_optics(camera, index)
+        except CameraSetupError as exc:
+            problems += exc.problems
+        rig = camera.rig
+        if isinstance(rig, FixedRig):
+            if rig.mount is not None:
+                try:
+                    station.fixture(rig.mount)
+                except StationError as exc:
+                    problems.append(
+                        (f"cameras[{index}].rig.mount", f"camera '{camera.id}': {exc.args[0]}")
+                    )
+            elif rig.orientation is None and camera.look_at is None:
+                problems.append(
+                    (
+                        f"cameras[{index}].rig",
+                        f"camera '{camera.id}' at a position needs an 'orientation' or a "
+                        "'look_at' target",
+                    )
+                )
+    return problems
+
+
 def evaluate_camera(
     camera: Camera,
     scene: Scene,
