@@ -22,7 +22,7 @@ import trimesh
 from see1previs.cinema import framing, optics
 from see1previs.cinema.tracks import CameraTrack
 from see1previs.core import quaternion as quat
-from see1previs.core.scene import Actor, Scene, Shot
+from see1previs.core.scene import Actor, Camera, Scene, Shot
 from see1previs.core.scene_cameras import HandheldRig
 from see1previs.physics.bodies import placeholder_radius
 from see1previs.physics.trajectory import Trajectory
@@ -114,22 +114,9 @@ def analyse_shot(
         subjects=subjects,
         in_frame=in_frame,
     )
+    view = _ShotView(shot, camera, track, frames, times, positions, rotations, sensor)
     analysis.warnings += _warnings(
-        shot,
-        camera,
-        track,
-        frames,
-        times,
-        positions,
-        rotations,
-        sensor,
-        scene,
-        station,
-        trajectory,
-        bodies,
-        in_frame,
-        primary,
-        tracks,
+        view, scene, station, trajectory, bodies, in_frame, primary, tracks
     )
     return analysis
 
@@ -302,23 +289,32 @@ def classify_movement(
     return "float"
 
 
+@dataclass
+class _ShotView:
+    """One shot through its camera: the frames it covers and the camera's pose at each."""
+
+    shot: Shot
+    camera: Camera
+    track: CameraTrack
+    frames: np.ndarray
+    times: np.ndarray
+    positions: np.ndarray
+    rotations: np.ndarray
+    sensor: tuple[float, float]
+
+
 def _warnings(
-    shot,
-    camera,
-    track,
-    frames,
-    times,
-    positions,
-    rotations,
-    sensor,
-    scene,
-    station,
-    trajectory,
-    bodies,
-    in_frame,
-    primary,
-    tracks,
+    view: _ShotView,
+    scene: Scene,
+    station: Station,
+    trajectory: Trajectory,
+    bodies: _Scene3D,
+    in_frame: dict[str, np.ndarray],
+    primary: str | None,
+    tracks: dict[str, CameraTrack],
 ) -> list[ShotWarning]:
+    camera, track, frames, times = view.camera, view.track, view.frames, view.times
+    positions, rotations, sensor = view.positions, view.rotations, view.sensor
     warnings: list[ShotWarning] = []
 
     def add(kind: str, mask: np.ndarray, message: str) -> None:
