@@ -135,6 +135,7 @@ def _run(command, args: argparse.Namespace) -> int:
 def _user_message(exc: Exception) -> str | None:
     """The plain message for errors caused by input, or None for bugs."""
     from see1previs.cinema.tracks import CameraSetupError
+    from see1previs.core.atomic_write import AtomicWriteError
     from see1previs.core.scenefile import SceneFileError
     from see1previs.export.files import ExportError
     from see1previs.physics.simulation import SceneSetupError
@@ -142,6 +143,8 @@ def _user_message(exc: Exception) -> str | None:
 
     if isinstance(exc, SceneFileError | StationError | CliError | ExportError):
         return str(exc)
+    if isinstance(exc, AtomicWriteError):
+        return f"see1-previs: {exc}"
     if isinstance(exc, CameraSetupError):
         return "camera setup problem:\n" + "\n".join(
             f"  {path}: {message}" for path, message in exc.problems

@@ -11,12 +11,9 @@ against the pydantic models in :mod:`see1previs.core.scene`.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import secrets
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from see1previs.core import scene as scene_model
+from see1previs.core.atomic_write import AtomicWriteError, replace_file_atomically
 from see1previs.core.migrations import MigrationError, migrate
 from see1previs.core.scene import Scene
 from see1previs.core.sceneissues import (
@@ -362,85 +360,9 @@ def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:
     except SceneFileError as exc:
         raise SceneFileError(exc.issues, file, action="save") from exc
     try:
-        _replace_atomically(file, text.encode("utf-8"))
-    except _SaveStepError as exc:
+        replace_file_atomically(file, text.encode("utf-8"))
+    except AtomicWriteError as exc:
         raise SceneFileError([SceneIssue("", str(exc))], file, action="save") from exc.__cause__
-
-
-class _SaveStepError(Exception):
-    """One step of an atomic save failed; the message says which, in the user's terms."""
-
-
-def _replace_atomically(file: Path, data: bytes) -> None:
-    # Replacing a symlink would cut the link; replace the file it points to instead.
-    target = file.resolve() if file.is_symlink() else file
-    folder = target.parent
-    # A rename would happily replace a file its owner marked read-only; respect the mark.
-    if target.exists() and not os.access(target, os.W_OK):
-        raise _SaveStepError("the file is read-only")
-    try:
-        fd, temp = _create_temp(folder, target.name)
-    except OSError as exc:
-        raise _SaveStepError(
-            f"cannot create a file in the folder '{folder}': {_reason(exc)}"
-        ) from exc
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)  # the data must be on disk before the rename makes it the scene
-        finally:
-            os.close(fd)
-        with contextlib.suppress(FileNotFoundError):
-            # A fresh temp file is private; keep the permissions the scene file had.
-            os.chmod(temp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(temp, target)
-    except OSError as exc:
-        _remove_quietly(temp)
-        raise _SaveStepError(f"cannot write the file: {_reason(exc)}") from exc
-    except BaseException:
-        _remove_quietly(temp)
-        raise
-    _fsync_folder(folder)
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or str(exc)
-
-
-def _remove_quietly(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
-
-
-def _create_temp(folder: Path, name: str) -> tuple[int, Path]:
-    """A new, empty temporary file next to the scene (a rename is only atomic within a disk)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    for _ in range(100):
-        # Hidden, and not ending in .see1.json, so nobody mistakes a leftover for a scene.
-        temp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
-        try:
-            return os.open(temp, flags, 0o666), temp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"cannot create a temporary file in {folder}")
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX only: Windows cannot open a folder)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        # Some file systems refuse to sync a folder; the new file is in place either way.
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # -- assets and schema -------------------------------------------------------------------------

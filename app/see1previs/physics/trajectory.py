@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from see1previs.core import quaternion as quat
+from see1previs.core.atomic_write import AtomicWriteError, replace_file_atomically
 
 CONTACT_DTYPE = np.dtype(
     [
@@ -125,7 +126,11 @@ class Trajectory:
         path = Path(path)
         buffer = io.BytesIO()
         np.savez_compressed(buffer, **self._arrays())
-        _atomic_write(path, buffer.getvalue())
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_file_atomically(path, buffer.getvalue())
+        except (OSError, AtomicWriteError) as exc:
+            raise AtomicWriteError(f"cannot save the trajectory to '{path}': {exc}") from exc
 
     def _arrays(self) -> dict[str, np.ndarray]:
         meta = dict(self.metadata)
@@ -170,20 +175,3 @@ class Trajectory:
                 contacts=archive["contacts"],
                 metadata=meta,
             )
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
