@@ -25,6 +25,8 @@ from see1previs.core.scene import (
     SphereShape,
 )
 from see1previs.station.collision import convex_pieces
+from see1previs.station.mesh_files import read_mesh_nodes
+from see1previs.station.repair import clean
 
 MAX_MESH_FACES = 200_000
 HUMAN_DENSITY = 985.0  # kg/m³, whole-body average (lungs included)
@@ -61,6 +63,7 @@ class BodyPlan:
     inertia: np.ndarray = field(default_factory=lambda: np.eye(3))  # about the COM, body axes
     bounding_radius: float = 0.0  # from the body origin
     volume: float = 0.0
+    mesh: trimesh.Trimesh | None = None  # a mesh prop's surface in metres, body frame
 
 
 def plan_prop(prop: Prop, index: int, scene_dir: Path | None) -> BodyPlan:
@@ -145,6 +148,7 @@ def _plan_mesh(plan: BodyPlan, shape: MeshShape, path: str, scene_dir: Path | No
         file_path = scene_dir / file_path
     mesh = load_prop_mesh(file_path, f"{path}.shape.file")
     mesh.apply_scale(shape.scale)
+    plan.mesh = mesh
     if not mesh.is_volume:
         # Open or self-intersecting meshes have no well-defined volume: use the hull's.
         mesh = mesh.convex_hull
@@ -163,22 +167,22 @@ def load_prop_mesh(file_path: Path, json_path: str) -> trimesh.Trimesh:
     if file_path.stat().st_size == 0:
         raise BodySetupError(json_path, f"mesh file '{file_path}' is empty")
     try:
-        loaded = trimesh.load(file_path, force="mesh", process=True)
+        nodes = read_mesh_nodes(file_path)
     except Exception as exc:  # trimesh raises many types for corrupt files
         raise BodySetupError(
             json_path, f"mesh file '{file_path}' could not be read ({exc})"
         ) from exc
-    if not isinstance(loaded, trimesh.Trimesh) or len(loaded.faces) == 0:
+    faces = sum(len(mesh.faces) for _, mesh in nodes)
+    if faces == 0:
         raise BodySetupError(json_path, f"mesh file '{file_path}' holds no triangles")
-    if len(loaded.faces) > MAX_MESH_FACES:
+    if faces > MAX_MESH_FACES:
         raise BodySetupError(
             json_path,
-            f"mesh file '{file_path}' has {len(loaded.faces):,} triangles; props are limited "
+            f"mesh file '{file_path}' has {faces:,} triangles; props are limited "
             f"to {MAX_MESH_FACES:,} (decimate it first)",
         )
-    loaded.merge_vertices()
-    loaded.update_faces(loaded.nondegenerate_faces())
-    trimesh.repair.fix_normals(loaded)
+    # The same reading and repair as custom interiors: node transforms, welding, winding.
+    loaded = clean(trimesh.util.concatenate([mesh for _, mesh in nodes]))
     extent = float(np.max(loaded.extents))
     if not np.isfinite(extent) or extent <= 0:
         raise BodySetupError(json_path, f"mesh file '{file_path}' has no size")

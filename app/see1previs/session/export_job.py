@@ -116,6 +116,8 @@ def export_scene(
         result.trajectory,
         tracks,
         shot_rows=rows,
+        # Mesh props appear in USD with the geometry the physics already read.
+        body_meshes={h.id: h.plan.mesh for h in result.world.bodies if h.plan.mesh is not None},
         formats=[f for f in formats if f not in ("storyboards", "pdf")],
         extra=storyboards_and_pdf,
     )
