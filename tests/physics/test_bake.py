@@ -640,3 +640,25 @@ def test_head_on_approach_speed_is_the_closing_speed():
         if abs(event["approach_speed"] - speed) > 0.05 * speed:
             wrong[speed] = float(event["approach_speed"])
     assert not wrong, f"closing speed -> reported approach speed: {wrong}"
+
+
+def test_world_state_snapshot_restores_the_simulation_exactly():
+    """The lifecycle a partial re-bake needs: snapshot, step on, restore, step again."""
+    from see1previs.physics.simulation import prepare_world
+
+    scene = make_scene(
+        [
+            sphere_prop("a", (-0.5, 0.0, 0.0), (0.6, 0.05, 0.0)),
+            sphere_prop("b", (0.5, 0.04, 0.02), (-0.3, 0.0, 0.01), radius=0.12, mass=2.5),
+        ],
+        duration=2.0,
+    )
+    world = prepare_world(scene)
+    world.step(100)
+    snapshot = world.state()
+    world.step(400)  # through the collision
+    first = world.data.qpos.copy()
+    world.set_state(snapshot)
+    assert world.time == pytest.approx(0.2)
+    world.step(400)
+    assert np.array_equal(world.data.qpos, first)

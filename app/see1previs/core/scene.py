@@ -353,9 +353,8 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
         ("props", scene.props),
         ("actors", scene.actors),
         ("cues", scene.cues),
-        # The loader's lenient raw-data check passes a stand-in without cameras or shots.
-        ("cameras", getattr(scene, "cameras", [])),
-        ("shots", getattr(scene, "shots", [])),
+        ("cameras", scene.cameras),
+        ("shots", scene.shots),
     ]
     for group, items in groups:
         for index, item in enumerate(items):
@@ -385,8 +384,7 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
                     f"({scene.duration:g} s)",
                 )
             )
-    if isinstance(scene, Scene):
-        problems.extend(_camera_problems(scene, body_ids))
+    problems.extend(_camera_problems(scene, body_ids))
     return problems
 
 

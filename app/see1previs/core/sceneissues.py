@@ -17,7 +17,7 @@ import math
 import re
 import types
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -385,6 +385,9 @@ class _RawScene:
     actors: list[_RawItem]
     cues: list[_RawItem]
     duration: float
+    # Cameras and shots are checked once the file validates; the lenient pass skips them.
+    cameras: list[_RawItem] = field(default_factory=list)
+    shots: list[_RawItem] = field(default_factory=list)
 
     def bodies(self) -> list[_RawItem]:
         # Bodies whose id is not text cannot be referred to; leaving them out keeps the

@@ -180,9 +180,6 @@ class World:
         mujoco.mj_forward(self.model, self.data)
 
     # ---- body kinematics in scene terms -------------------------------------------------
-    def body_com(self, body_id: str) -> np.ndarray:
-        return self.data.xipos[self.by_id[body_id].body_id].copy()
-
     def body_velocity(self, body_id: str) -> tuple[np.ndarray, np.ndarray]:
         """(linear velocity of the centre of mass, angular velocity), module frame."""
         handle = self.by_id[body_id]
