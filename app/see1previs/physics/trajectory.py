@@ -5,6 +5,11 @@ exports). Arrays are frame-major: ``positions[frame, body]``. Position is the bo
 (the point the scene's pose refers to); orientation is (w, x, y, z); velocities are of the
 centre of mass, module frame. :meth:`Trajectory.sample` interpolates at any time in O(1):
 positions linearly, orientations by slerp.
+
+Articulated actors also record their segments as *links* (``"mika/head"``): each link's frame
+origin and orientation per frame. :meth:`Trajectory.link_pose` answers for a link or for a
+rigid body id alike, so a viewport can pose every shape of :mod:`see1previs.physics.visuals`
+with one call.
 """
 
 from __future__ import annotations
@@ -49,6 +54,9 @@ class Trajectory:
     angular_velocities: np.ndarray  # (F, B, 3) rad/s
     contacts: np.ndarray = field(default_factory=lambda: np.zeros(0, CONTACT_DTYPE))
     metadata: dict = field(default_factory=dict)
+    links: list[str] = field(default_factory=list)  # articulated segments, "actor/segment"
+    link_positions: np.ndarray | None = None  # (F, L, 3) m, segment frame origin
+    link_orientations: np.ndarray | None = None  # (F, L, 4) wxyz
 
     # ---- lookup -------------------------------------------------------------------------
     @property
@@ -97,6 +105,18 @@ class Trajectory:
         position = (1.0 - u) * self.positions[i, b] + u * self.positions[j, b]
         return position, quat.slerp(self.orientations[i, b], self.orientations[j, b], u)
 
+    def link_pose(self, link: str, t: float) -> tuple[np.ndarray, np.ndarray]:
+        """Pose of an articulated segment, or of a rigid body given by its id."""
+        if link not in self.links:
+            return self.pose(link, t)
+        k = self.links.index(link)
+        i, j, u = self._bracket(t)
+        positions, orientations = self.link_positions, self.link_orientations
+        if i == j or u == 0.0:
+            return positions[i, k].copy(), orientations[i, k].copy()
+        position = (1.0 - u) * positions[i, k] + u * positions[j, k]
+        return position, quat.slerp(orientations[i, k], orientations[j, k], u)
+
     def velocity(self, body_id: str, t: float) -> tuple[np.ndarray, np.ndarray]:
         b = self.index(body_id)
         i, j, u = self._bracket(t)
@@ -108,13 +128,14 @@ class Trajectory:
     def content_hash(self) -> str:
         """sha256 over every recorded array: equal hashes mean bit-identical bakes."""
         digest = hashlib.sha256()
-        digest.update(json.dumps(self.body_ids).encode())
+        digest.update(json.dumps([self.body_ids, self.links]).encode())
         for array in (
             self.times,
             self.positions,
             self.orientations,
             self.linear_velocities,
             self.angular_velocities,
+            *self._link_arrays(),
         ):
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(self.contacts.tobytes())
@@ -132,6 +153,12 @@ class Trajectory:
         except (OSError, AtomicWriteError) as exc:
             raise AtomicWriteError(f"cannot save the trajectory to '{path}': {exc}") from exc
 
+    def _link_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        frames = self.frame_count
+        if self.link_positions is None or self.link_orientations is None:
+            return np.zeros((frames, 0, 3)), np.zeros((frames, 0, 4))
+        return self.link_positions, self.link_orientations
+
     def _arrays(self) -> dict[str, np.ndarray]:
         meta = dict(self.metadata)
         meta["frame_rate"] = f"{self.frame_rate.numerator}/{self.frame_rate.denominator}"
@@ -143,6 +170,9 @@ class Trajectory:
             "linear_velocities": self.linear_velocities,
             "angular_velocities": self.angular_velocities,
             "contacts": self.contacts,
+            "links": np.array(self.links, dtype="U64"),
+            "link_positions": self._link_arrays()[0],
+            "link_orientations": self._link_arrays()[1],
             "units": np.array(
                 json.dumps(
                     {
@@ -151,6 +181,8 @@ class Trajectory:
                         "orientations": "unit quaternion (w, x, y, z), body to module frame",
                         "linear_velocities": "m/s, centre of mass, module frame",
                         "angular_velocities": "rad/s, module frame",
+                        "link_positions": "m, module frame, segment frame origin",
+                        "link_orientations": "unit quaternion (w, x, y, z), segment frame",
                         "contacts.impulse": "N·s on body_a, module frame",
                         "contacts.peak_force": "N",
                     }
@@ -174,4 +206,7 @@ class Trajectory:
                 angular_velocities=archive["angular_velocities"],
                 contacts=archive["contacts"],
                 metadata=meta,
+                links=[str(k) for k in archive["links"]],
+                link_positions=archive["link_positions"],
+                link_orientations=archive["link_orientations"],
             )
