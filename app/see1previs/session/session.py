@@ -1,0 +1,281 @@
+"""The editing session: one scene being blocked, its undo stack, its bake, playhead and selection.
+
+A :class:`Session` is what the desktop app shows and what its tests drive headless. It owns
+
+- the scene and the file it came from (or none for a new scene), with the modified mark read
+  from the :class:`~see1previs.core.commands.CommandStack`'s clean state;
+- every edit as an undoable :class:`~see1previs.core.commands.SceneEdit` (:meth:`Session.edit`);
+- the latest bake (:class:`~see1previs.physics.simulation.BakeResult`), and which part of it
+  is out of date after an edit (``stale_from``: the earliest affected scene time);
+- the playhead time and the selection (scene ids).
+
+Baking itself is split so any thread can run it: :meth:`Session.bake_job` snapshots what to
+bake, :func:`run_bake` bakes it (no session state touched), and :meth:`Session.finish_bake`
+installs the result unless a newer edit made it obsolete. The GUI runs the middle step in a
+worker; :meth:`Session.bake_now` does all three in the calling thread.
+
+Views listen to the session's :class:`~see1previs.core.events.Event` attributes.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from see1previs.core.commands import CommandStack, SceneEdit, find
+from see1previs.core.events import Event
+from see1previs.core.scene import Scene
+from see1previs.core.scenefile import load_scene, save_scene
+from see1previs.physics.cache import BakeCache
+from see1previs.physics.simulation import BakeResult, SceneSetupError, simulate
+
+SCENE_SUFFIX = ".see1.json"
+
+
+def new_scene() -> Scene:
+    """An empty scene in the SEE-1 interior: 10 s at 24 fps, cabin air on."""
+    return Scene(title="Untitled scene")
+
+
+@dataclass(frozen=True)
+class BakeJob:
+    """Everything a worker needs to bake one version of the scene."""
+
+    generation: int
+    scene: Scene
+    scene_dir: Path | None
+    affects_from: float  # earliest scene time that changed since the previous bake
+    previous: BakeResult | None
+    cache: BakeCache | None
+
+
+def run_bake(
+    job: BakeJob,
+    progress: Callable[[float], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> BakeResult:
+    """Bake ``job`` (any thread). Raises SceneSetupError, BakeCancelled, StationError."""
+    options = {}
+    parameters = inspect.signature(simulate).parameters
+    # Resume from the earliest affected time when the physics layer offers it.
+    if job.previous is not None and "previous" in parameters:
+        options["previous"] = job.previous
+        for name in ("affected_from", "from_time", "start_time", "resume_from"):
+            if name in parameters:
+                options[name] = job.affects_from
+                break
+    return simulate(
+        job.scene,
+        job.scene_dir,
+        cache=job.cache,
+        progress=progress,
+        should_cancel=should_cancel,
+        **options,
+    )
+
+
+class Session:
+    """One scene being edited, with undo, bake state, playhead and selection."""
+
+    def __init__(self, cache: BakeCache | None = None) -> None:
+        self.cache = cache
+        self.scene: Scene = new_scene()
+        self.path: Path | None = None
+        self.stack = CommandStack()
+        self.bake: BakeResult | None = None
+        self.bake_problems: list[tuple[str, str]] = []
+        self.stale_from: float | None = 0.0  # None: the bake matches the scene
+        self.generation = 0
+        self.time = 0.0
+        self.selection: tuple[str, ...] = ()
+        # Events. Arguments in brackets.
+        self.scene_changed = Event("scene_changed")  # (scene)
+        self.scene_replaced = Event("scene_replaced")  # () a different file or a new scene
+        self.path_changed = Event("path_changed")  # (path or None)
+        self.modified_changed = Event("modified_changed")  # (bool)
+        self.bake_needed = Event("bake_needed")  # (earliest affected time)
+        self.baked = Event("baked")  # (BakeResult)
+        self.bake_failed = Event("bake_failed")  # ([(json path, message)])
+        self.time_changed = Event("time_changed")  # (seconds)
+        self.selection_changed = Event("selection_changed")  # (ids)
+        self._was_modified = False
+        self.stack.changed.connect(self._stack_changed)
+
+    # -- files -----------------------------------------------------------------------------
+    @property
+    def scene_dir(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    @property
+    def is_modified(self) -> bool:
+        return not self.stack.is_clean
+
+    @property
+    def display_name(self) -> str:
+        return self.path.name if self.path is not None else "Untitled"
+
+    def new(self) -> None:
+        """Start an empty scene in the SEE-1 interior."""
+        self._replace(new_scene(), None)
+
+    def open(self, path: str | Path) -> None:
+        """Load a scene file; raises SceneFileError and leaves the session as it was."""
+        path = Path(path)
+        scene = load_scene(path)
+        self._replace(scene, path.resolve())
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Save to ``path`` (or the current file) atomically; raises SceneFileError."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("the scene has no file yet; choose where to save it")
+        save_scene(self.scene, target)
+        if target.resolve() != self.path:
+            self.path = target.resolve()
+            self.path_changed.emit(self.path)
+        self.stack.set_clean()
+        return self.path
+
+    def _replace(self, scene: Scene, path: Path | None) -> None:
+        self.scene = scene
+        self.path = path
+        self.bake = None
+        self.bake_problems = []
+        self.time = 0.0
+        self.selection = ()
+        self.stack.clear()
+        self.scene_replaced.emit()
+        self.path_changed.emit(path)
+        self.scene_changed.emit(scene)
+        self.selection_changed.emit(self.selection)
+        self.time_changed.emit(self.time)
+        self._invalidate(0.0)
+
+    # -- editing ---------------------------------------------------------------------------
+    def edit(self, label: str, after: Scene) -> SceneEdit | None:
+        """Make ``after`` the scene as one undoable step labelled ``label``.
+
+        Returns the command, or None when ``after`` equals the current scene (no empty undo
+        steps).
+        """
+        if after == self.scene:
+            return None
+        command = SceneEdit(label, self.scene, after, self._apply_scene)
+        self.stack.push(command)
+        return command
+
+    def undo(self) -> bool:
+        return self.stack.undo()
+
+    def redo(self) -> bool:
+        return self.stack.redo()
+
+    def _apply_scene(self, scene: Scene, affects_from: float | None) -> None:
+        self.scene = scene
+        existing = [i for i in self.selection if _exists(scene, i)]
+        if len(existing) != len(self.selection):
+            self.selection = tuple(existing)
+            self.selection_changed.emit(self.selection)
+        if self.time > scene.duration:
+            self.set_time(scene.duration)
+        self.scene_changed.emit(scene)
+        if affects_from is not None:
+            self._invalidate(affects_from)
+
+    def _stack_changed(self) -> None:
+        modified = self.is_modified
+        if modified != self._was_modified:
+            self._was_modified = modified
+            self.modified_changed.emit(modified)
+
+    # -- playhead and selection -----------------------------------------------------------
+    def set_time(self, seconds: float) -> None:
+        seconds = min(max(float(seconds), 0.0), float(self.scene.duration))
+        if seconds != self.time:
+            self.time = seconds
+            self.time_changed.emit(seconds)
+
+    @property
+    def frame(self) -> int:
+        return self.scene.frame_rate.frame_at(self.time)
+
+    def set_frame(self, frame: int) -> None:
+        last = self.scene.frame_rate.frame_count(self.scene.duration) - 1
+        self.set_time(self.scene.frame_rate.frame_time(min(max(frame, 0), last)))
+
+    def select(self, ids: Iterable[str]) -> None:
+        chosen = tuple(dict.fromkeys(i for i in ids if i and _exists(self.scene, i)))
+        if chosen != self.selection:
+            self.selection = chosen
+            self.selection_changed.emit(chosen)
+
+    # -- baking ----------------------------------------------------------------------------
+    def _invalidate(self, affects_from: float) -> None:
+        self.generation += 1
+        self.stale_from = (
+            affects_from if self.stale_from is None else min(self.stale_from, affects_from)
+        )
+        self.bake_needed.emit(self.stale_from)
+
+    @property
+    def bake_is_current(self) -> bool:
+        return self.stale_from is None
+
+    def bake_job(self) -> BakeJob:
+        """A snapshot of what to bake now (the current scene and generation)."""
+        return BakeJob(
+            generation=self.generation,
+            scene=self.scene,
+            scene_dir=self.scene_dir,
+            affects_from=self.stale_from if self.stale_from is not None else 0.0,
+            previous=self.bake,
+            cache=self.cache,
+        )
+
+    def finish_bake(self, job: BakeJob, result: BakeResult) -> bool:
+        """Install a finished bake; False (and ignored) if the scene changed meanwhile."""
+        if job.generation != self.generation:
+            return False
+        self.bake = result
+        self.bake_problems = []
+        self.stale_from = None
+        self.baked.emit(result)
+        return True
+
+    def fail_bake(self, job: BakeJob, problems: Sequence[tuple[str, str]]) -> bool:
+        """Record why the scene cannot be baked (the previous bake stays for display)."""
+        if job.generation != self.generation:
+            return False
+        self.bake_problems = list(problems)
+        self.stale_from = None
+        self.bake_failed.emit(self.bake_problems)
+        return True
+
+    def bake_now(self, progress: Callable[[float], None] | None = None) -> BakeResult | None:
+        """Bake in this thread (headless use and tests); None if the scene cannot be baked."""
+        job = self.bake_job()
+        try:
+            result = run_bake(job, progress)
+        except SceneSetupError as exc:
+            self.fail_bake(job, exc.problems)
+            return None
+        self.finish_bake(job, result)
+        return result
+
+
+def _exists(scene: Scene, item_id: str) -> bool:
+    try:
+        find(scene, item_id)
+    except KeyError:
+        return False
+    return True
+
+
+def problems_of(exc: BaseException) -> list[tuple[str, str]]:
+    """(JSON path, message) pairs for an error a bake can end with."""
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return list(problems)
+    return [("", str(exc) or type(exc).__name__)]
