@@ -1,0 +1,466 @@
+"""The OpenGL items of the viewport: the cabin, the bodies, the cameras, trails and ghosts.
+
+:class:`InteriorDrawing` is the SEE-1 cabin: the shell drawn with back faces culled, so from
+outside you look through the near half into the far wall (a cutaway that follows the view)
+and from inside you see every wall; the fixtures are solid and coloured by kind.
+
+:class:`SceneDrawing` is everything that moves: one mesh item per visual part of every prop
+and actor (:func:`see1previs.physics.visuals.visual_parts`; before a bake, the scene's own
+shapes at their start poses), a body and a view frustum per camera, a ghost trail of each
+body's whole path, and for the selection an outline and onion skins (translucent copies a
+few frames before and after). Mesh data is built once; moving in time only changes item
+transforms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+
+from see1previs.cinema.optics import fov_deg
+from see1previs.cinema.tracks import CameraTrack, evaluate_camera
+from see1previs.core import quaternion as quat
+from see1previs.core.scene import Scene
+from see1previs.core.scene_cameras import FixedRig
+from see1previs.gui.viewport import shading
+from see1previs.physics.trajectory import Trajectory
+from see1previs.physics.visuals import VisualPart, visual_parts
+from see1previs.render import picking
+from see1previs.render.manipulation import SnapPoint
+from see1previs.render.viewport_shapes import (
+    camera_body_mesh,
+    frustum_segments,
+    part_mesh,
+    pose_matrix,
+    scene_start_parts,
+)
+from see1previs.station.model import Station
+
+OPAQUE_CULLED = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: False,
+    GL.GL_CULL_FACE: True,
+    "glCullFace": (GL.GL_BACK,),
+}
+OUTLINE = {  # the inverted hull: only the back faces of a slightly larger copy show
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: False,
+    GL.GL_CULL_FACE: True,
+    "glCullFace": (GL.GL_FRONT,),
+}
+GHOST = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: True,
+    "glCullFace": (GL.GL_BACK,),
+    "glBlendFuncSeparate": (
+        GL.GL_SRC_ALPHA,
+        GL.GL_ONE_MINUS_SRC_ALPHA,
+        GL.GL_ONE,
+        GL.GL_ONE_MINUS_SRC_ALPHA,
+    ),
+}
+ONION_OFFSETS_S = (-0.5, -0.25, 0.25, 0.5)  # onion skins this far before and after the playhead
+OUTLINE_WIDTH_M = 0.012  # the selection outline stands this far off the surface
+FRUSTUM_LENGTH_M = 0.6
+IDENTITY_Q = np.array([1.0, 0.0, 0.0, 0.0])
+
+
+def mesh_item(vertices, faces, rgba, gl_options=None, smooth=True) -> gl.GLMeshItem:
+    """A lit mesh item in one colour."""
+    data = gl.MeshData(
+        vertexes=np.asarray(vertices, dtype=np.float32), faces=np.asarray(faces, dtype=np.uint32)
+    )
+    return gl.GLMeshItem(
+        meshdata=data,
+        color=rgba,
+        shader=shading.LIT,
+        smooth=smooth,
+        glOptions=dict(gl_options or OPAQUE_CULLED),
+    )
+
+
+class InteriorDrawing:
+    """The cabin: shell, fixtures and the orientation marks at the centre."""
+
+    def __init__(self, station: Station) -> None:
+        self.station = station
+        boundary = station.boundary
+        self.shell = mesh_item(boundary.vertices, boundary.faces, shading.SHELL_RGBA, smooth=False)
+        self.items: list = [self.shell]
+        kinds = {f.id: f.kind for f in station.fixtures}
+        by_colour: dict[tuple, list] = {}
+        for part in station.parts:
+            rgba = shading.FIXTURE_RGBA.get(
+                kinds.get(part.fixture_id or ""), shading.OTHER_PART_RGBA
+            )
+            by_colour.setdefault(rgba, []).append(part.mesh)
+        for rgba, meshes in by_colour.items():
+            vertices, faces, offset = [], [], 0
+            for mesh in meshes:
+                vertices.append(np.asarray(mesh.vertices))
+                faces.append(np.asarray(mesh.faces) + offset)
+                offset += len(mesh.vertices)
+            item = mesh_item(np.vstack(vertices), np.vstack(faces), rgba, smooth=False)
+            self.items.append(item)
+        # The studio axes at the centre, 0.4 m: +X red (to the hatch), +Y green, +Z blue (up).
+        axes = np.array([[0, 0, 0], [0.4, 0, 0], [0, 0, 0], [0, 0.4, 0], [0, 0, 0], [0, 0, 0.4]])
+        colours = np.array(
+            [[0.9, 0.3, 0.3, 0.8]] * 2 + [[0.3, 0.85, 0.4, 0.8]] * 2 + [[0.35, 0.55, 1.0, 0.8]] * 2
+        )
+        self.axes = gl.GLLinePlotItem(pos=axes, color=colours, width=2.0, mode="lines")
+        self.items.append(self.axes)
+
+    def snap_points(self) -> list[SnapPoint]:
+        """Every fixture a dragged body or camera may snap to."""
+        return [
+            SnapPoint(
+                f.id,
+                np.asarray(f.position, dtype=float),
+                np.asarray(f.normal, dtype=float),
+                exact=f.kind == "camera_mount",
+            )
+            for f in self.station.fixtures
+        ]
+
+
+@dataclass
+class PartDrawing:
+    """One visual part of a body and its items."""
+
+    part: VisualPart
+    vertices: np.ndarray
+    faces: np.ndarray
+    rgba: tuple
+    item: gl.GLMeshItem
+    local: np.ndarray  # 4x4 part pose in its link frame
+    size: float  # largest extent from the part origin [m]
+    outline: gl.GLMeshItem | None = None
+    onions: list[gl.GLMeshItem] = field(default_factory=list)
+    world: np.ndarray | None = None  # 4x4 pose drawn now, None when hidden
+
+
+@dataclass
+class CameraDrawing:
+    """A scene camera: its body, its frustum and its track."""
+
+    camera_id: str
+    track: CameraTrack
+    rgba: tuple
+    body: gl.GLMeshItem
+    frustum: gl.GLLinePlotItem
+    vertices: np.ndarray
+    faces: np.ndarray
+    movable: bool  # a fixed camera can be moved; handheld and path cameras follow their rig
+    focal_drawn: float = -1.0
+    outline: gl.GLMeshItem | None = None
+    world: np.ndarray | None = None
+
+
+class SceneDrawing:
+    """Every moving thing of one scene, posed at the playhead time."""
+
+    def __init__(
+        self,
+        view: gl.GLViewWidget,
+        scene: Scene,
+        world,
+        trajectory: Trajectory | None,
+        station: Station | None,
+        scene_dir: Path | None = None,
+    ) -> None:
+        self.view = view
+        self.scene = scene
+        self.trajectory = trajectory
+        self.station = station
+        self.time = 0.0
+        self.selection: set[str] = set()
+        self.preview: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # owner → (move, turn)
+        self.drawn_links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.drawn_origins: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.start_trajectory = start_trajectory(scene)
+        parts = visual_parts(world) if world is not None else scene_start_parts(scene, scene_dir)
+        colours = {
+            body.id: shading.hex_rgba(
+                body.color,
+                shading.DEFAULT_ACTOR_RGBA if body in scene.actors else shading.DEFAULT_PROP_RGBA,
+            )
+            for body in scene.bodies()
+        }
+        self.parts: list[PartDrawing] = []
+        meshes: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        for part in parts:
+            key = (part.kind, part.size) if part.kind != "mesh" else ("mesh", id(part))
+            if key not in meshes:
+                meshes[key] = part_mesh(part)
+            vertices, faces = meshes[key]
+            rgba = colours.get(part.owner, shading.DEFAULT_PROP_RGBA)
+            item = mesh_item(vertices, faces, rgba, smooth=part.kind != "box")
+            local = pose_matrix(part.position, part.orientation)
+            size = float(np.max(np.linalg.norm(vertices, axis=1))) if len(vertices) else 0.0
+            self.parts.append(PartDrawing(part, vertices, faces, rgba, item, local, size))
+            item.hide()
+            view.addItem(item)
+        self.cameras: list[CameraDrawing] = []
+        self._add_cameras()
+        self.trails: dict[str, gl.GLLinePlotItem] = {}
+        self.trails_visible = True
+        self._add_trails(colours)
+
+    # ---- building --------------------------------------------------------------------------
+    def _add_cameras(self) -> None:
+        if self.station is None:
+            return
+        trajectory = self.trajectory or self.start_trajectory
+        vertices, faces = camera_body_mesh()
+        for index, camera in enumerate(self.scene.cameras):
+            try:
+                track = evaluate_camera(camera, self.scene, self.station, trajectory)
+            except Exception:
+                continue
+            rgba = shading.CAMERA_RGBA[index % len(shading.CAMERA_RGBA)]
+            body = mesh_item(vertices, faces, shading.CAMERA_BODY_RGBA, smooth=False)
+            body.setColor((*(0.45 * c for c in rgba[:3]), 1.0))
+            frustum = gl.GLLinePlotItem(
+                pos=np.zeros((2, 3)), color=rgba, width=1.5, mode="lines", antialias=True
+            )
+            self.view.addItem(body)
+            self.view.addItem(frustum)
+            self.cameras.append(
+                CameraDrawing(
+                    camera.id,
+                    track,
+                    rgba,
+                    body,
+                    frustum,
+                    vertices,
+                    faces,
+                    movable=isinstance(camera.rig, FixedRig) and camera.look_at is None,
+                )
+            )
+
+    def _add_trails(self, colours: dict) -> None:
+        trajectory = self.trajectory
+        if trajectory is None or trajectory.frame_count < 2:
+            return
+        for body_id in trajectory.body_ids:
+            path = trajectory.positions[:, trajectory.index(body_id)]
+            rgba = colours.get(body_id, shading.DEFAULT_PROP_RGBA)
+            colour = (*rgba[:3], shading.TRAIL_ALPHA)
+            item = gl.GLLinePlotItem(
+                pos=path.astype(np.float32), color=colour, width=1.0, antialias=True
+            )
+            item.setGLOptions("translucent")
+            item.setDepthValue(10)  # after the opaque bodies, so blending sees them
+            self.view.addItem(item)
+            self.trails[body_id] = item
+
+    def remove(self) -> None:
+        """Take every item of this drawing out of the view."""
+        for item in self.all_items():
+            if item in self.view.items:
+                self.view.removeItem(item)
+
+    def all_items(self) -> list:
+        items: list = []
+        for p in self.parts:
+            items += [p.item, *([p.outline] if p.outline else []), *p.onions]
+        for c in self.cameras:
+            items += [c.body, c.frustum, *([c.outline] if c.outline else [])]
+        items += list(self.trails.values())
+        return items
+
+    # ---- posing ----------------------------------------------------------------------------
+    def owners(self) -> list[str]:
+        return [b.id for b in self.scene.bodies()] + [c.camera_id for c in self.cameras]
+
+    def camera(self, camera_id: str) -> CameraDrawing | None:
+        return next((c for c in self.cameras if c.camera_id == camera_id), None)
+
+    def link_poses(self, t: float) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Pose of every link that can be drawn at time t (baked, else the start pose)."""
+        trajectory = self.trajectory or self.start_trajectory
+        positions, orientations = trajectory.sample(t)
+        poses = {
+            body_id: (positions[i], orientations[i])
+            for i, body_id in enumerate(trajectory.body_ids)
+        }
+        for link in trajectory.links:
+            poses[link] = trajectory.link_pose(link, t)
+        return poses
+
+    def update(self, t: float) -> None:
+        """Pose every item at scene time t."""
+        self.time = float(t)
+        links = self.link_poses(t)
+        self.drawn_origins = {}
+        for owner in {p.part.owner for p in self.parts}:
+            if owner in links:
+                self.drawn_origins[owner] = self._previewed(owner, links[owner], links[owner][0])
+        self.drawn_links = {}
+        for p in self.parts:
+            pose = links.get(p.part.link)
+            if pose is None:
+                p.world = None
+                p.item.hide()
+                continue
+            pivot = links[p.part.owner][0] if p.part.owner in links else pose[0]
+            position, orientation = self._previewed(p.part.owner, pose, pivot)
+            self.drawn_links[p.part.link] = (position, orientation)
+            p.world = pose_matrix(position, orientation) @ p.local
+            p.item.setTransform(p.world)
+            p.item.show()
+            if p.outline is not None:
+                p.outline.setTransform(p.world @ _grown(p.size))
+            for offset, onion in zip(ONION_OFFSETS_S, p.onions, strict=False):
+                ghost = self.link_poses(t + offset).get(p.part.link)
+                if ghost is not None:
+                    onion.setTransform(pose_matrix(*ghost) @ p.local)
+        for c in self.cameras:
+            position, orientation, focal = camera_pose(c.track, t)
+            position, orientation = self._previewed(c.camera_id, (position, orientation), position)
+            self.drawn_links[c.camera_id] = (position, orientation)
+            c.world = pose_matrix(position, orientation)
+            c.body.setTransform(c.world)
+            if c.outline is not None:
+                c.outline.setTransform(c.world @ _grown(0.12))
+            if abs(focal - c.focal_drawn) > 1e-6:
+                o = c.track.optics
+                fov = fov_deg(o.sensor_width_mm, o.sensor_height_mm, focal)
+                c.frustum.setData(pos=frustum_segments(fov.h, fov.v, FRUSTUM_LENGTH_M))
+                c.focal_drawn = focal
+            c.frustum.setTransform(c.world)
+
+    def _previewed(self, owner: str, pose, pivot) -> tuple[np.ndarray, np.ndarray]:
+        """A pose with the drag being previewed on its owner: turned about pivot, then moved."""
+        position, orientation = np.asarray(pose[0], float), np.asarray(pose[1], float)
+        if owner not in self.preview:
+            return position, orientation
+        move, turn = self.preview[owner]
+        pivot = np.asarray(pivot, dtype=float)
+        position = pivot + quat.rotate(turn, position - pivot) + move
+        return position, quat.normalize(quat.multiply(turn, orientation))
+
+    # ---- selection ---------------------------------------------------------------------------
+    def set_selection(self, ids) -> None:
+        self.selection = set(ids)
+        for p in self.parts:
+            selected = p.part.owner in self.selection
+            if selected and p.outline is None:
+                p.outline = _outline_item(p.vertices, p.faces)
+                self.view.addItem(p.outline)
+                for _ in ONION_OFFSETS_S if self.trajectory is not None else ():
+                    onion = mesh_item(
+                        p.vertices, p.faces, (*p.rgba[:3], shading.ONION_ALPHA), GHOST
+                    )
+                    onion.setDepthValue(20)
+                    self.view.addItem(onion)
+                    p.onions.append(onion)
+            elif not selected and p.outline is not None:
+                for item in [p.outline, *p.onions]:
+                    self.view.removeItem(item)
+                p.outline, p.onions = None, []
+        for c in self.cameras:
+            selected = c.camera_id in self.selection
+            if selected and c.outline is None:
+                c.outline = _outline_item(c.vertices, c.faces)
+                self.view.addItem(c.outline)
+            elif not selected and c.outline is not None:
+                self.view.removeItem(c.outline)
+                c.outline = None
+        for body_id, trail in self.trails.items():
+            selected = body_id in self.selection
+            trail.setData(width=2.5 if selected else 1.0)
+            trail.setVisible(self.trails_visible or selected)
+        self.update(self.time)
+
+    def set_trails_visible(self, visible: bool) -> None:
+        self.trails_visible = visible
+        for body_id, trail in self.trails.items():
+            trail.setVisible(visible or body_id in self.selection)
+
+    # ---- geometry for picking and framing ---------------------------------------------------
+    def pick_targets(self) -> list[picking.PickTarget]:
+        targets = [
+            picking.target(p.part.owner, p.vertices, p.faces, p.world)
+            for p in self.parts
+            if p.world is not None
+        ]
+        targets += [
+            picking.target(c.camera_id, c.vertices, c.faces, c.world)
+            for c in self.cameras
+            if c.world is not None
+        ]
+        return targets
+
+    def bounds_of(self, ids) -> tuple[np.ndarray, float] | None:
+        """(centre, radius) of a sphere round everything drawn for these ids."""
+        points = []
+        ids = set(ids)
+        for p in self.parts:
+            if p.part.owner in ids and p.world is not None:
+                points.append(p.vertices @ p.world[:3, :3].T + p.world[:3, 3])
+        for c in self.cameras:
+            if c.camera_id in ids and c.world is not None:
+                points.append(c.vertices @ c.world[:3, :3].T + c.world[:3, 3])
+        if not points:
+            return None
+        cloud = np.vstack(points)
+        lo, hi = cloud.min(axis=0), cloud.max(axis=0)
+        centre = 0.5 * (lo + hi)
+        return centre, max(float(np.linalg.norm(hi - lo)) * 0.5, 0.05)
+
+
+def _outline_item(vertices, faces) -> gl.GLMeshItem:
+    data = gl.MeshData(
+        vertexes=np.asarray(vertices, dtype=np.float32), faces=np.asarray(faces, dtype=np.uint32)
+    )
+    item = gl.GLMeshItem(
+        meshdata=data, color=shading.SELECTION_RGBA, shader=None, glOptions=dict(OUTLINE)
+    )
+    return item
+
+
+def _grown(size: float) -> np.ndarray:
+    """Uniform scale about the part origin that adds the outline width to its extent."""
+    scale = 1.0 + OUTLINE_WIDTH_M / max(size, 0.01)
+    m = np.eye(4)
+    m[:3, :3] *= scale
+    return m
+
+
+def camera_pose(track: CameraTrack, t: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """(position, orientation wxyz, focal length mm) of a camera track at time t."""
+    times = track.times
+    if len(times) == 1 or t <= times[0]:
+        return track.positions[0].copy(), track.orientations[0].copy(), float(track.focal_mm[0])
+    if t >= times[-1]:
+        return track.positions[-1].copy(), track.orientations[-1].copy(), float(track.focal_mm[-1])
+    i = int(np.searchsorted(times, t, side="right")) - 1
+    u = float((t - times[i]) / (times[i + 1] - times[i]))
+    position = (1 - u) * track.positions[i] + u * track.positions[i + 1]
+    orientation = quat.slerp(track.orientations[i], track.orientations[i + 1], u)
+    focal = (1 - u) * track.focal_mm[i] + u * track.focal_mm[i + 1]
+    return position, orientation, float(focal)
+
+
+def start_trajectory(scene: Scene) -> Trajectory:
+    """A one-frame trajectory of every body at its start pose (for drawing before a bake)."""
+    bodies = scene.bodies()
+    count = len(bodies)
+    positions = np.array([b.pose.position for b in bodies], dtype=float).reshape(1, count, 3)
+    orientations = np.array([b.pose.orientation for b in bodies], dtype=float).reshape(1, count, 4)
+    return Trajectory(
+        body_ids=[b.id for b in bodies],
+        frame_rate=Fraction(scene.frame_rate.fps),
+        times=np.zeros(1),
+        positions=positions,
+        orientations=orientations,
+        linear_velocities=np.zeros((1, count, 3)),
+        angular_velocities=np.zeros((1, count, 3)),
+    )

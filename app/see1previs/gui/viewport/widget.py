@@ -1,0 +1,485 @@
+"""SceneViewport: the 3D view of the SEE-1 cabin, its bodies and cameras, at the playhead.
+
+The widget shows a scene (and its bake, once there is one) and lets the director look
+around, pick things and move them. It never edits the scene itself: a click reports the
+picked id (:attr:`SceneViewport.picked`) and a finished drag reports the new start pose
+(:attr:`SceneViewport.transform_edited`) for the application to turn into an undoable edit.
+
+Mouse and keys (Blender-like, see docs/viewport.md):
+
+===================  ========================================================================
+left drag            orbit round the view centre
+Shift+left / middle  pan
+wheel                zoom (dolly); close in, it walks forward through the cabin
+right drag           look around from where the eye is
+W A S D / Q E        fly forward, left, back, right / down, up (hold Shift to go faster)
+click                select what is under the cursor (empty space clears)
+left drag on a       move the selected body or camera in the view plane (or along the
+selected object      constrained axis); hold Ctrl to snap to the nearest fixture
+G / R                move / turn the selection with the mouse; click or Enter confirms,
+                     right click or Esc cancels
+X Y Z                constrain the move to, or turn about, that module axis (again: free)
+F                    frame the selection (everything when nothing is selected)
+1 3 7 0              front, hatch, top and overview (perspective) views; Home too
+T                    show or hide the ghost trails of unselected bodies
+===================  ========================================================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Qt, Signal
+
+from see1previs.core.scene import Scene
+from see1previs.gui.viewport import navigation, shading
+from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing
+from see1previs.physics.bake import station_for
+from see1previs.physics.trajectory import Trajectory
+from see1previs.render import manipulation, picking
+
+CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
+PICK_SLACK_PX = 6  # a click this close to a small object still picks it
+HINT = (
+    "drag orbit · Shift/middle pan · wheel zoom · right-drag look · WASD fly · "
+    "F frame · 1 front · 3 hatch · 7 top · 0 overview · G move · R turn"
+)
+
+
+@dataclass
+class _Drag:
+    """A move or turn of one object in progress."""
+
+    owner: str
+    kind: str  # "move" | "turn"
+    ray_start: tuple[np.ndarray, np.ndarray]
+    anchor: np.ndarray  # the grabbed point, module frame
+    press_px: np.ndarray
+    centre_px: np.ndarray  # the object's origin on screen
+    origin: np.ndarray  # the object's drawn origin when the drag began
+    orientation: np.ndarray
+    standoff: float  # how far off a fixture the object lands when it snaps
+    modal: bool  # started with G / R (follows the mouse until a click)
+
+
+class _GLView(gl.GLViewWidget):
+    """The OpenGL surface; its input goes to the SceneViewport that owns it."""
+
+    def __init__(self, owner: SceneViewport) -> None:
+        super().__init__(owner)
+        self._owner = owner
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def mousePressEvent(self, ev):
+        self._owner._mouse_press(ev)
+
+    def mouseMoveEvent(self, ev):
+        self._owner._mouse_move(ev)
+
+    def mouseReleaseEvent(self, ev):
+        self._owner._mouse_release(ev)
+
+    def wheelEvent(self, ev):
+        navigation.dolly(self, ev.angleDelta().y() / 120.0)
+
+    def keyPressEvent(self, ev):
+        if not self._owner._key(ev):
+            super().keyPressEvent(ev)
+
+    def keyReleaseEvent(self, ev):
+        ev.accept()
+
+
+class SceneViewport(QtWidgets.QWidget):
+    """The 3D viewport of a SEE-1 scene."""
+
+    picked = Signal(str)  # scene id clicked (prop, actor or camera); "" for empty space
+    # At the end of a drag: id, position (3-tuple, m), orientation (w, x, y, z) — the new
+    # start pose of a prop or actor, or a fixed camera's position and orientation.
+    transform_edited = Signal(str, object, object)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.view = _GLView(self)
+        self.view.setBackgroundColor(shading.BACKGROUND)
+        layout.addWidget(self.view)
+        self.hud = QtWidgets.QLabel(self)
+        self.hud.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hud.setStyleSheet(
+            "QLabel { color: #9aa3b2; background: rgba(16, 18, 22, 170); "
+            "padding: 3px 7px; border-radius: 3px; font-size: 11px; }"
+        )
+        self.scene: Scene | None = None
+        self.trajectory: Trajectory | None = None
+        self.interior: InteriorDrawing | None = None
+        self.drawing: SceneDrawing | None = None
+        self.time = 0.0
+        self.selection: list[str] = []
+        self.axis: str | None = None
+        self.snap_always = False
+        self._drag: _Drag | None = None
+        self._press: tuple[QtCore.QPointF, Qt.MouseButton, Qt.KeyboardModifier] | None = None
+        self._last_px: QtCore.QPointF | None = None
+        self._navigating: str | None = None
+        navigation.apply_preset(self.view, "perspective")
+        self._update_hud()
+
+    # ---- the contract with the main window ------------------------------------------------
+    def show_scene(
+        self,
+        scene: Scene,
+        world=None,
+        trajectory: Trajectory | None = None,
+        scene_dir: Path | None = None,
+    ) -> None:
+        """Draw a scene; with a bake (world and trajectory) bodies move and trails show."""
+        self._cancel_drag()
+        station = getattr(world, "station", None)
+        if station is None:
+            try:
+                station = station_for(scene, scene_dir)
+            except Exception:
+                station = None
+        if self.interior is None or self.interior.station is not station:
+            if self.interior is not None:
+                for item in self.interior.items:
+                    self.view.removeItem(item)
+            self.interior = InteriorDrawing(station) if station is not None else None
+            for item in self.interior.items if self.interior else []:
+                self.view.addItem(item)
+        if self.drawing is not None:
+            self.drawing.remove()
+        self.scene, self.trajectory = scene, trajectory
+        self.drawing = SceneDrawing(self.view, scene, world, trajectory, station, scene_dir)
+        known = set(self.drawing.owners())
+        self.selection = [i for i in self.selection if i in known]
+        self.drawing.set_selection(self.selection)
+        self.set_time(self.time)
+
+    def set_time(self, t: float) -> None:
+        """Pose everything at scene time t (seconds)."""
+        self.time = float(t)
+        if self.drawing is not None:
+            self.drawing.update(self.time)
+        self.view.update()
+
+    def set_selection(self, ids) -> None:
+        """Outline these scene ids and show their onion skins (does not emit ``picked``)."""
+        self.selection = [i for i in ids if i]
+        if self.drawing is not None:
+            self.drawing.set_selection(self.selection)
+        self.view.update()
+
+    def frame_selected(self) -> None:
+        """Fit the selection (or, with nothing selected, the whole cabin) in the view."""
+        bounds = self.drawing.bounds_of(self.selection) if self.drawing else None
+        if bounds is None:
+            navigation.frame(self.view, np.array([0.3, 0.0, 0.0]), 3.3)
+        else:
+            navigation.frame(self.view, *bounds)
+
+    def set_view(self, name: str) -> None:
+        """One of the preset views: "hatch", "top", "front" or "perspective"."""
+        navigation.apply_preset(self.view, name)
+
+    def drawn_pose(self, link: str) -> tuple[np.ndarray, np.ndarray]:
+        """(position, orientation wxyz) drawn now for a link, body id or camera id."""
+        if self.drawing is None or link not in self.drawing.drawn_links:
+            raise KeyError(f"nothing called '{link}' is drawn in the viewport")
+        position, orientation = self.drawing.drawn_links[link]
+        return position.copy(), orientation.copy()
+
+    def render_image(self) -> QtGui.QImage:
+        """The 3D view as an image (what the viewport shows, without its overlay text)."""
+        return self.view.grabFramebuffer()
+
+    # ---- more for the main window and tests ------------------------------------------------
+    def set_trails_visible(self, visible: bool) -> None:
+        if self.drawing is not None:
+            self.drawing.set_trails_visible(visible)
+            self.view.update()
+
+    def view_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """(view, projection) 4x4 matrices the 3D view draws with now."""
+        w, h = max(self.view.width(), 1), max(self.view.height(), 1)
+        projection = navigation.matrix(self.view.projectionMatrix((0, 0, w, h), (0, 0, w, h)))
+        return navigation.matrix(self.view.viewMatrix()), projection
+
+    def project(self, point) -> tuple[float, float] | None:
+        """Widget pixel (x, y) where a module-frame point is drawn, None behind the eye."""
+        view, projection = self.view_matrices()
+        hit = picking.project(view, projection, point, self.view.width(), self.view.height())
+        return None if hit is None else (hit[0], hit[1])
+
+    def pick(self, x: float, y: float) -> tuple[str, np.ndarray] | None:
+        """(scene id, hit point) under widget pixel (x, y), or None."""
+        if self.drawing is None:
+            return None
+        origin, direction = self._ray(x, y)
+        slack = PICK_SLACK_PX * math.radians(self.view.opts["fov"]) / max(self.view.width(), 1)
+        hit = picking.first_hit(origin, direction, self.drawing.pick_targets(), slack)
+        if hit is None:
+            return None
+        return hit[0], origin + hit[1] * direction
+
+    # ---- input -----------------------------------------------------------------------------
+    def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
+        view, projection = self.view_matrices()
+        return picking.pick_ray(view, projection, x, y, self.view.width(), self.view.height())
+
+    def _mouse_press(self, ev: QtGui.QMouseEvent) -> None:
+        pos = ev.position()
+        self._last_px = pos
+        if self._drag is not None and self._drag.modal:
+            if ev.button() == Qt.MouseButton.LeftButton:
+                self._finish_drag(ev.modifiers())
+            else:
+                self._cancel_drag()
+            return
+        self._press = (pos, ev.button(), ev.modifiers())
+        self._navigating = None
+        if ev.button() == Qt.MouseButton.LeftButton and not (
+            ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            hit = self.pick(pos.x(), pos.y())
+            if hit is not None and hit[0] in self.selection and self._movable(hit[0]):
+                self._begin_drag(hit[0], "move", pos, anchor=hit[1], modal=False)
+                return
+        if ev.button() == Qt.MouseButton.LeftButton:
+            shift = ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self._navigating = "pan" if shift else "orbit"
+        elif ev.button() == Qt.MouseButton.MiddleButton:
+            self._navigating = "pan"
+        elif ev.button() == Qt.MouseButton.RightButton:
+            self._navigating = "look"
+
+    def _mouse_move(self, ev: QtGui.QMouseEvent) -> None:
+        pos = ev.position()
+        last = self._last_px or pos
+        dx, dy = pos.x() - last.x(), pos.y() - last.y()
+        self._last_px = pos
+        if self._drag is not None:
+            self._update_drag(pos, ev.modifiers())
+            return
+        if self._navigating is None or self._press is None:
+            return
+        if not self._moved_beyond_click(pos):
+            return
+        if self._navigating == "orbit":
+            navigation.orbit(self.view, dx, dy)
+        elif self._navigating == "pan":
+            navigation.pan(self.view, dx, dy)
+        elif self._navigating == "look":
+            navigation.look_around(self.view, dx, dy)
+
+    def _mouse_release(self, ev: QtGui.QMouseEvent) -> None:
+        pos = ev.position()
+        if self._drag is not None and not self._drag.modal:
+            if self._moved_beyond_click(pos):
+                self._finish_drag(ev.modifiers())
+            else:
+                self._cancel_drag()
+                self._click(pos)
+            self._press = None
+            return
+        if (
+            self._press is not None
+            and self._press[1] == Qt.MouseButton.LeftButton
+            and ev.button() == Qt.MouseButton.LeftButton
+            and not self._moved_beyond_click(pos)
+        ):
+            self._click(pos)
+        self._press = None
+        self._navigating = None
+
+    def _moved_beyond_click(self, pos: QtCore.QPointF) -> bool:
+        if self._press is None:
+            return True
+        start = self._press[0]
+        return math.hypot(pos.x() - start.x(), pos.y() - start.y()) > CLICK_SLOP_PX
+
+    def _click(self, pos: QtCore.QPointF) -> None:
+        hit = self.pick(pos.x(), pos.y())
+        picked = hit[0] if hit else ""
+        self.set_selection([picked] if picked else [])
+        self.picked.emit(picked)
+
+    def _key(self, ev: QtGui.QKeyEvent) -> bool:
+        """Handle a key; False when it is not one of the viewport's."""
+        key, mods = ev.key(), ev.modifiers()
+        fast = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        flights = {
+            Qt.Key.Key_W: (1, 0, 0),
+            Qt.Key.Key_S: (-1, 0, 0),
+            Qt.Key.Key_A: (0, -1, 0),
+            Qt.Key.Key_D: (0, 1, 0),
+            Qt.Key.Key_E: (0, 0, 1),
+            Qt.Key.Key_Q: (0, 0, -1),
+        }
+        views = {
+            Qt.Key.Key_1: "front",
+            Qt.Key.Key_3: "hatch",
+            Qt.Key.Key_7: "top",
+            Qt.Key.Key_0: "perspective",
+            Qt.Key.Key_Home: "perspective",
+        }
+        axes = {Qt.Key.Key_X: "x", Qt.Key.Key_Y: "y", Qt.Key.Key_Z: "z"}
+        if key in flights and not (mods & Qt.KeyboardModifier.ControlModifier):
+            navigation.fly(self.view, *flights[key], fast=fast)
+        elif key in views:
+            self.set_view(views[key])
+        elif key == Qt.Key.Key_F:
+            self.frame_selected()
+        elif key in axes:
+            self.axis = None if self.axis == axes[key] else axes[key]
+            if self._drag is not None:
+                self._update_drag(self._last_px, mods)
+        elif key in (Qt.Key.Key_G, Qt.Key.Key_R):
+            self._begin_modal("move" if key == Qt.Key.Key_G else "turn")
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._drag is not None:
+            self._finish_drag(mods)
+        elif key == Qt.Key.Key_Escape:
+            self._cancel_drag()
+            self.axis = None
+        elif key == Qt.Key.Key_T and self.drawing is not None:
+            self.set_trails_visible(not self.drawing.trails_visible)
+        else:
+            return False
+        self._update_hud()
+        return True
+
+    # ---- moving and turning ----------------------------------------------------------------
+    def _movable(self, owner: str) -> bool:
+        if self.drawing is None or self.scene is None:
+            return False
+        camera = self.drawing.camera(owner)
+        if camera is not None:
+            return camera.movable
+        return owner in self.drawing.drawn_origins
+
+    def _begin_modal(self, kind: str) -> None:
+        if self._drag is not None or not self.selection:
+            return
+        owner = self.selection[0]
+        if not self._movable(owner):
+            return
+        cursor = self.view.mapFromGlobal(QtGui.QCursor.pos())
+        pos = self._last_px or QtCore.QPointF(cursor)
+        self._begin_drag(owner, kind, pos, anchor=None, modal=True)
+
+    def _owner_pose(self, owner: str) -> tuple[np.ndarray, np.ndarray]:
+        if owner in self.drawing.drawn_origins:
+            return self.drawing.drawn_origins[owner]
+        return self.drawing.drawn_links[owner]
+
+    def _begin_drag(self, owner, kind, pos, anchor, modal) -> None:
+        origin, orientation = self._owner_pose(owner)
+        centre = self.project(origin) or (pos.x(), pos.y())
+        bounds = self.drawing.bounds_of([owner])
+        self._drag = _Drag(
+            owner=owner,
+            kind=kind,
+            ray_start=self._ray(pos.x(), pos.y()),
+            anchor=np.asarray(anchor if anchor is not None else origin, dtype=float),
+            press_px=np.array([pos.x(), pos.y()]),
+            centre_px=np.asarray(centre, dtype=float),
+            origin=np.asarray(origin, dtype=float).copy(),
+            orientation=np.asarray(orientation, dtype=float).copy(),
+            standoff=bounds[1] if bounds else 0.1,
+            modal=modal,
+        )
+        self._update_hud()
+
+    def _drag_delta(self, pos, mods) -> tuple[np.ndarray, np.ndarray]:
+        """(translation, turn quaternion) of the drag with the mouse at pos."""
+        drag = self._drag
+        ray_now = self._ray(pos.x(), pos.y())
+        forward = navigation.view_direction(self.view)
+        identity = np.array([1.0, 0.0, 0.0, 0.0])
+        if drag.kind == "move":
+            if self.axis is not None:
+                move = manipulation.move_along_axis(
+                    drag.ray_start, ray_now, drag.anchor, manipulation.AXES[self.axis]
+                )
+            else:
+                move = manipulation.move_in_view_plane(
+                    drag.ray_start, ray_now, drag.anchor, forward
+                )
+            snapping = self.snap_always or bool(mods & Qt.KeyboardModifier.ControlModifier)
+            if snapping and self.interior is not None:
+                exact = self.drawing.camera(drag.owner) is not None
+                points = [p for p in self.interior.snap_points() if p.exact == exact]
+                landed, _ = manipulation.snap_to_fixture(
+                    drag.origin + move, points, 0.0 if exact else drag.standoff
+                )
+                move = landed - drag.origin
+            return move, identity
+        angle = manipulation.turn_angle(drag.centre_px, drag.press_px, (pos.x(), pos.y()))
+        axis = -forward if self.axis is None else manipulation.AXES[self.axis]
+        if self.axis is not None and float(axis @ -forward) < 0:
+            angle = -angle  # the axis points away from the viewer: screen sense flips
+        return np.zeros(3), manipulation.turn(axis, angle)
+
+    def _update_drag(self, pos, mods) -> None:
+        if self._drag is None or pos is None:
+            return
+        move, turn = self._drag_delta(pos, mods)
+        self.drawing.preview = {self._drag.owner: (move, turn)}
+        self.set_time(self.time)
+
+    def _finish_drag(self, mods) -> None:
+        drag = self._drag
+        if drag is None:
+            return
+        move, turn = self._drag_delta(self._last_px, mods)
+        self._cancel_drag()
+        camera = self.drawing.camera(drag.owner)
+        if camera is not None:
+            position, orientation = manipulation.moved_start_pose(
+                drag.origin, drag.orientation, move, turn
+            )
+        else:
+            start = self.scene.body(drag.owner).pose
+            position, orientation = manipulation.moved_start_pose(
+                start.position, start.orientation, move, turn
+            )
+        self.transform_edited.emit(drag.owner, position, orientation)
+
+    def _cancel_drag(self) -> None:
+        self._drag = None
+        if self.drawing is not None and self.drawing.preview:
+            self.drawing.preview = {}
+            self.set_time(self.time)
+        self._update_hud()
+
+    # ---- overlay ---------------------------------------------------------------------------
+    def _update_hud(self) -> None:
+        if self._drag is not None:
+            verb = "Move" if self._drag.kind == "move" else "Turn"
+            axis = f" along {self.axis.upper()}" if self.axis and verb == "Move" else ""
+            if self.axis and verb == "Turn":
+                axis = f" about {self.axis.upper()}"
+            text = f"{verb} {self._drag.owner}{axis} · Ctrl snaps to fixtures · Esc cancels"
+        elif self.axis:
+            text = f"Axis {self.axis.upper()} · " + HINT
+        else:
+            text = HINT
+        self.hud.setText(text)
+        self.hud.adjustSize()
+        self._place_hud()
+
+    def _place_hud(self) -> None:
+        self.hud.move(8, max(self.height() - self.hud.height() - 8, 0))
+        self.hud.raise_()
+
+    def resizeEvent(self, ev: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(ev)
+        self._place_hud()
