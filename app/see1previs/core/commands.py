@@ -274,7 +274,7 @@ def remove_item(scene: Scene, item_id: str) -> Scene:
     data = scene_data(scene)
     del data[group][index]
     if group in ("props", "actors"):
-        data["cues"] = [cue for cue in data["cues"] if cue.get("target") != item_id]
+        data["cues"] = [cue for cue in data["cues"] if item_id not in _names_in(cue)]
         gone_cameras = {
             camera["id"] for camera in data["cameras"] if camera["rig"].get("operator") == item_id
         }
@@ -291,6 +291,18 @@ def remove_item(scene: Scene, item_id: str) -> Scene:
     elif group == "cameras":
         data["shots"] = [s for s in data["shots"] if s["camera"] != item_id]
     return scene_from(data)
+
+
+def _names_in(cue: dict[str, Any]) -> set[str]:
+    """Every id a cue names (target, actor, prop, surface...), not its own."""
+    return {
+        value for key, value in cue.items() if key not in ("id", "type") and isinstance(value, str)
+    }
+
+
+def cue_subject(cue: Any) -> str:
+    """The body a cue acts on or the actor who does it (the timeline row it sits on)."""
+    return getattr(cue, "target", None) or getattr(cue, "actor", None) or ""
 
 
 def duplicate_item(scene: Scene, item_id: str) -> tuple[Scene, str]:

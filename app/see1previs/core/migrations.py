@@ -1,8 +1,10 @@
 """Upgrading scene data written in an older scene-file format to the current one.
 
 ``MIGRATIONS[n]`` turns the data of a format-``n`` file into format ``n + 1``; :func:`migrate`
-chains them up to :data:`see1previs.core.scene.FORMAT_VERSION`. Format 1 is the first released
-format, so the registry is empty today.
+chains them up to :data:`see1previs.core.scene.FORMAT_VERSION`.
+
+- 1 → 2: actors became articulated humanoids by default. A format-1 actor without a ``body``
+  was a rigid capsule, so it keeps ``"body": "placeholder"`` and moves exactly as before.
 
 How to change the format (see docs/scene-format.md, "Versioning"):
 
@@ -26,7 +28,18 @@ from see1previs.core import scene as scene_model
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+def _placeholder_actors(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 -> 2: actors that did not choose a body keep the rigid capsule they had."""
+    actors = data.get("actors")
+    if isinstance(actors, list):
+        for actor in actors:
+            if isinstance(actor, dict) and "body" not in actor:
+                actor["body"] = "placeholder"
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _placeholder_actors}
 """Format version N -> function turning format-N data into format N + 1."""
 
 

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from see1previs.core.cue_sequence import ordered_cues, sequence_problems
+from see1previs.core.poses import DEFAULT_POSE
 from see1previs.core.scene_base import (
     COLOR_PATTERN,
     ID_PATTERN,
@@ -39,23 +41,50 @@ from see1previs.core.scene_base import (
     quantity,
 )
 from see1previs.core.scene_cameras import Camera, Shot
+from see1previs.core.scene_cues import (
+    ACTOR_CUE_TYPES,
+    CatchCue,
+    Cue,
+    GrabCue,
+    HoldCue,
+    ImpulseCue,
+    PoseCue,
+    PushOffCue,
+    ReleaseCue,
+    SpinCue,
+    TetherCue,
+    ThrowCue,
+    known_pose,
+    valid_joint_overrides,
+)
 from see1previs.core.timebase import FrameRate
 
 __all__ = [
     "COLOR_PATTERN",
     "ID_PATTERN",
     "Camera",
+    "CatchCue",
     "Color",
+    "Cue",
     "Finite",
+    "GrabCue",
+    "HoldCue",
     "Identifier",
+    "ImpulseCue",
+    "PoseCue",
+    "PushOffCue",
     "Quat",
+    "ReleaseCue",
     "SceneModel",
     "Shot",
+    "SpinCue",
+    "TetherCue",
+    "ThrowCue",
     "Vec3",
     "quantity",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Scene-file format written by this version of the app."""
 
 BUILTIN_INTERIOR = "see1"
@@ -210,47 +239,64 @@ class Prop(SceneModel):
 
 
 class Actor(SceneModel):
-    """A person in the module. ``body`` selects the physical model (placeholder for now)."""
+    """A person in the module: an articulated body scaled from height and mass.
+
+    ``pose`` places the body: for a humanoid its origin is the midpoint between the hip
+    joints, with +Z toward the head, +X forward and +Y to the actor's left.
+    """
 
     id: Identifier
     name: str = Field(default="", description="Character or performer name")
-    body: Literal["placeholder"] = Field(
-        default="placeholder",
-        description="Physical model: 'placeholder' is a rigid capsule with the person's height "
-        "and mass",
+    body: Literal["humanoid", "placeholder"] = Field(
+        default="humanoid",
+        description="Physical model: 'humanoid' is a 16-segment articulated body with joint "
+        "servos; 'placeholder' a rigid capsule with the person's height and mass",
     )
     height: float = quantity("m", "Standing height", ge=1.0, le=2.3, default=1.75)
     mass: float = quantity("kg", "Body mass", ge=25, le=200, default=75.0)
+    posture: str = Field(
+        default=DEFAULT_POSE,
+        description="Library pose at the start (humanoid only); see docs/actors.md",
+    )
+    joints: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per-joint angles at the start [deg], on top of the posture",
+    )
     color: Color | None = None
     pose: Pose = Field(default_factory=Pose)
     velocity: Velocity = Field(default_factory=Velocity)
 
+    @field_validator("posture")
+    @classmethod
+    def _known_posture(cls, name: str) -> str:
+        return known_pose(name)
 
-class ImpulseCue(SceneModel):
-    """A sharp push on a body: an impulse applied at a point at ``time``."""
+    @field_validator("joints")
+    @classmethod
+    def _joint_ranges(cls, joints: dict[str, float]) -> dict[str, float]:
+        return valid_joint_overrides(joints)
 
-    type: Literal["impulse"]
-    id: Identifier
-    time: float = quantity("s", "When it happens", ge=0)
-    target: Identifier = Field(description="Id of the prop or actor pushed")
-    impulse: Vec3 = Field(description="Impulse [N·s], module frame")
-    point: Vec3 = Field(
-        default=(0.0, 0.0, 0.0),
-        description="Where it is applied, in the body's own frame relative to its origin [m]",
+
+class Blocking(SceneModel):
+    """Thresholds the blocking report judges actors' cues and contacts by."""
+
+    reach: float = quantity(
+        "m",
+        "How far a hand or foot may be from what it pushes off, holds or catches",
+        gt=0,
+        le=0.6,
+        default=0.15,
     )
-
-
-class SpinCue(SceneModel):
-    """Set a body spinning: its angular velocity becomes ``angular_velocity`` at ``time``."""
-
-    type: Literal["spin"]
-    id: Identifier
-    time: float = quantity("s", "When it happens", ge=0)
-    target: Identifier = Field(description="Id of the prop or actor spun")
-    angular_velocity: Vec3 = Field(description="New angular velocity [rad/s], module frame axes")
-
-
-Cue = Annotated[ImpulseCue | SpinCue, Field(discriminator="type")]
+    safe_speed: float = quantity(
+        "m/s",
+        "Fastest an actor may hit the wall, a fixture or another actor",
+        gt=0,
+        le=5,
+        default=0.5,
+    )
+    head_strike_speed: float = quantity(
+        "m/s", "Head contacts faster than this are head strikes", gt=0, le=5, default=0.2
+    )
 
 
 class Environment(SceneModel):
@@ -303,6 +349,7 @@ class Scene(SceneModel):
     station: Station = Field(default_factory=Station)
     environment: Environment = Field(default_factory=Environment)
     simulation: Simulation = Field(default_factory=Simulation)
+    blocking: Blocking = Field(default_factory=Blocking)
     props: list[Prop] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     cues: list[Cue] = Field(default_factory=list)
@@ -366,26 +413,62 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
             else:
                 seen[item.id] = f"{group}[{index}]"
     body_ids = [body.id for body in scene.bodies()]
-    for index, cue in enumerate(scene.cues):
-        if cue.target not in body_ids:
-            hint = _closest(cue.target, body_ids)
-            problems.append(
-                (
-                    f"cues[{index}].target",
-                    f"cue '{cue.id}' refers to '{cue.target}', which is not a prop or actor in "
-                    f"this scene{hint}",
-                )
-            )
-        if cue.time > scene.duration:
-            problems.append(
-                (
-                    f"cues[{index}].time",
-                    f"cue '{cue.id}' is at {cue.time:g} s, after the scene ends "
-                    f"({scene.duration:g} s)",
-                )
-            )
+    problems.extend(_cue_problems(scene, body_ids))
     problems.extend(_camera_problems(scene, body_ids))
     return problems
+
+
+def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
+    """Cues naming unknown bodies or actors, cues after the end, and conflicting sequences.
+
+    ``toward`` and fixture ids that are not bodies or cameras are left to the physics layer,
+    which knows the interior's fixtures.
+    """
+    problems: list[tuple[str, str]] = []
+    actor_ids = [actor.id for actor in scene.actors]
+    prop_ids = [prop.id for prop in scene.props]
+
+    def unknown(path: str, cue: Any, wanted: str, choices: list[str], kind: str) -> None:
+        problems.append(
+            (
+                path,
+                f"cue '{cue.id}' ({cue.type}) refers to '{wanted}', which is not {kind} in this "
+                f"scene{_closest(wanted, choices)}",
+            )
+        )
+
+    for index, cue in enumerate(scene.cues):
+        where = f"cues[{index}]"
+        if isinstance(cue, ImpulseCue | SpinCue):
+            if cue.target not in body_ids:
+                unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
+        else:
+            if cue.actor not in actor_ids:
+                unknown(f"{where}.actor", cue, cue.actor, actor_ids, "an actor")
+            if isinstance(cue, GrabCue | CatchCue) and cue.target not in body_ids:
+                unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
+            if isinstance(cue, ThrowCue) and cue.prop not in prop_ids:
+                unknown(f"{where}.prop", cue, cue.prop, prop_ids, "a prop")
+        end = cue.until if isinstance(cue, TetherCue) and cue.until is not None else cue.time
+        if end > scene.duration:
+            field = "until" if end != cue.time else "time"
+            problems.append(
+                (
+                    f"{where}.{field}",
+                    f"cue '{cue.id}' is at {end:g} s, after the scene ends ({scene.duration:g} s)",
+                )
+            )
+    problems.extend(sequence_problems(scene.cues, actor_ids, prop_ids))
+    return problems
+
+
+def actor_cues(scene: Scene, actor_id: str) -> list[tuple[int, Any]]:
+    """(file index, cue) of one actor's cues in the order they act."""
+    return [
+        (index, cue)
+        for index, cue in ordered_cues(scene.cues)
+        if isinstance(cue, ACTOR_CUE_TYPES) and cue.actor == actor_id
+    ]
 
 
 def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:

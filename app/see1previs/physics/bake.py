@@ -4,6 +4,11 @@ The physics runs at its own regular time step; frames rarely fall on a step boun
 frame is interpolated between the two steps around it (lerp positions and velocities, slerp
 orientations). Cues act at their exact times. The loop is deterministic: the same scene and
 app version give bit-identical arrays.
+
+Actor cues (push-offs, holds, catches, throws, tethers, pose changes) are carried out by
+:class:`see1previs.physics.blocking_runtime.ActorCues`, which the loop consults before every
+step only while one of them is in progress. Their outcomes go into the trajectory's
+``metadata["cue_outcomes"]``; articulated actors' segments are recorded as links.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import numpy as np
 from see1previs import __version__
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import ImpulseCue, Scene, SpinCue
+from see1previs.core.scene_cues import ACTOR_CUE_TYPES
+from see1previs.physics.blocking_runtime import ActorCues
 from see1previs.physics.contacts import ContactRecorder
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import World
@@ -73,19 +80,27 @@ def _run(
     rate = scene.frame_rate
     frame_count = rate.frame_count(scene.duration)
     frame_times = [rate.frame_time(k) for k in range(frame_count)]
-    cues = sorted(scene.cues, key=lambda cue: (cue.time, cue.id))
+    actor_cues = ActorCues(world) if world.rigs else None
+    # (start time, file index, cue): simultaneous cues act in file order.
+    cues = sorted(
+        (
+            (ActorCues.start_time(cue) if isinstance(cue, ACTOR_CUE_TYPES) else cue.time, i, cue)
+            for i, cue in enumerate(scene.cues)
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
     dt = model.opt.timestep
 
     handles = world.bodies
     body_index = np.array([h.body_id for h in handles], dtype=int)
     qvel_index = np.array([h.qvel_adr for h in handles], dtype=int)
-    count = len(handles)
 
     recorder = ContactRecorder(
         model=model,
         geom_owner=world.geom_owner,
         body_of_owner={h.id: h.body_id for h in handles},
         dof_of_owner={h.id: h.qvel_adr for h in handles},
+        geom_link=world.geom_link,
     )
     qvel_before = np.zeros(model.nv)
 
@@ -94,10 +109,13 @@ def _run(
 
     # The loop only copies raw joint state (cheap); poses and COM velocities are derived for
     # all frames at once afterwards. Each frame blends a state before and after it.
-    raw_before = np.zeros((frame_count, count, 13))
-    raw_after = np.zeros((frame_count, count, 13))
-    blend = np.zeros(frame_count)
+    # Scenes with articulated actors keep the whole state: their segments are posed from it.
     state_index = np.concatenate([qpos_index, model.nq + qvel_index6], axis=1)
+    if world.rigs:
+        state_index = np.arange(model.nq + model.nv)[None, :]
+    raw_before = np.zeros((frame_count, *state_index.shape))
+    raw_after = np.zeros((frame_count, *state_index.shape))
+    blend = np.zeros(frame_count)
     qstate = np.zeros(model.nq + model.nv)
 
     def capture(out: np.ndarray) -> None:
@@ -106,6 +124,8 @@ def _run(
         out[:] = qstate[state_index]
 
     def step(length: float) -> None:
+        if actor_cues is not None and actor_cues.busy:
+            actor_cues.before_step(data.time, length)
         qvel_before[:] = data.qvel
         if length != dt:
             model.opt.timestep = length
@@ -133,15 +153,19 @@ def _run(
     report_every = max(1, frame_count // 200)
     tolerance = 1e-9 * dt
     for frame, t in enumerate(frame_times):
-        while cue_index < len(cues) and cues[cue_index].time <= t:
-            cue = cues[cue_index]
-            if cue.time > data.time:
-                advance_to(cue.time)
-            _apply_cue(world, cue)
+        while cue_index < len(cues) and cues[cue_index][0] <= t:
+            start, index, cue = cues[cue_index]
+            if start > data.time:
+                advance_to(start)
+            if isinstance(cue, ACTOR_CUE_TYPES):
+                mujoco.mj_forward(model, data)
+                actor_cues.start(index, cue, start)
+            else:
+                _apply_cue(world, cue)
             cue_index += 1
         while data.time + dt <= t + tolerance:
             step(dt)
-        next_cue = cues[cue_index].time if cue_index < len(cues) else math.inf
+        next_cue = cues[cue_index][0] if cue_index < len(cues) else math.inf
         if t - data.time <= tolerance:
             capture(raw_before[frame])
             raw_after[frame] = raw_before[frame]
@@ -160,9 +184,32 @@ def _run(
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
             progress((frame + 1) / frame_count)
 
-    positions, orientations, linear, angular = _frames_from_raw(
-        raw_before, raw_after, blend, model.body_ipos[body_index]
-    )
+    metadata = {
+        "title": scene.title,
+        "app_version": __version__,
+        "mujoco_version": mujoco.__version__,
+        "timestep": dt,
+    }
+    links: list[str] = []
+    link_positions = link_orientations = None
+    if world.rigs:
+        columns = np.concatenate([qpos_index, model.nq + qvel_index6], axis=1)
+        body_before = raw_before[:, 0, :][:, columns]
+        body_after = raw_after[:, 0, :][:, columns]
+        positions, orientations, linear, angular = _frames_from_raw(
+            body_before, body_after, blend, model.body_ipos[body_index]
+        )
+        links, link_positions, link_orientations, com_velocities = _articulated_frames(
+            world, raw_before[:, 0, :], raw_after[:, 0, :], blend
+        )
+        for b, handle in enumerate(handles):
+            if handle.rig is not None:
+                linear[:, b] = com_velocities[handle.id]
+        metadata["cue_outcomes"] = actor_cues.finish(data.time)
+    else:
+        positions, orientations, linear, angular = _frames_from_raw(
+            raw_before, raw_after, blend, model.body_ipos[body_index]
+        )
     return Trajectory(
         body_ids=[h.id for h in handles],
         frame_rate=Fraction(rate.fps),
@@ -172,13 +219,49 @@ def _run(
         linear_velocities=linear,
         angular_velocities=angular,
         contacts=recorder.finish(),
-        metadata={
-            "title": scene.title,
-            "app_version": __version__,
-            "mujoco_version": mujoco.__version__,
-            "timestep": dt,
-        },
+        metadata=metadata,
+        links=links,
+        link_positions=link_positions,
+        link_orientations=link_orientations,
     )
+
+
+def _articulated_frames(
+    world: World, before: np.ndarray, after: np.ndarray, blend: np.ndarray
+) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Segment poses and whole-body COM velocities of every actor, per frame.
+
+    Each frame's state is blended between the steps around it (joint angles and velocities
+    linearly, free-joint quaternions normalised) and run through MuJoCo's kinematics on a
+    scratch copy of the data, so the recorded segments are exactly what the model says.
+    """
+    model = world.model
+    scratch = mujoco.MjData(model)
+    nq = model.nq
+    links = [name for rig in world.rigs.values() for name in rig.links]
+    link_bodies = np.array([body for rig in world.rigs.values() for body in rig.bodies])
+    frames = len(blend)
+    link_positions = np.zeros((frames, len(links), 3))
+    link_orientations = np.zeros((frames, len(links), 4))
+    velocities = {actor: np.zeros((frames, 3)) for actor in world.rigs}
+    free_quats = [
+        model.jnt_qposadr[j] + 3 for j in range(model.njnt) if model.jnt_type[j] == 0
+    ]  # mjJNT_FREE
+    for frame in range(frames):
+        state = before[frame] + blend[frame] * (after[frame] - before[frame])
+        for adr in free_quats:
+            state[adr : adr + 4] /= np.linalg.norm(state[adr : adr + 4])
+        scratch.qpos[:] = state[:nq]
+        scratch.qvel[:] = state[nq:]
+        mujoco.mj_kinematics(model, scratch)
+        mujoco.mj_comPos(model, scratch)
+        mujoco.mj_comVel(model, scratch)
+        mujoco.mj_subtreeVel(model, scratch)
+        link_positions[frame] = scratch.xpos[link_bodies]
+        link_orientations[frame] = scratch.xquat[link_bodies]
+        for actor, rig in world.rigs.items():
+            velocities[actor][frame] = scratch.subtree_linvel[rig.root]
+    return links, link_positions, link_orientations, velocities
 
 
 def _frames_from_raw(

@@ -116,6 +116,18 @@ def plan_actor(actor: Actor, index: int) -> BodyPlan:
     return plan
 
 
+def plan_humanoid(actor: Actor, index: int) -> BodyPlan:
+    """An articulated actor: the segments are built by :mod:`see1previs.physics.actors`.
+
+    The plan carries what placement checks and reports need; mass properties live on the
+    segments.
+    """
+    plan = BodyPlan(id=actor.id, json_path=f"actors[{index}]", mass=actor.mass)
+    plan.bounding_radius = 0.6 * actor.height  # hips to fingertips of a raised arm
+    plan.volume = actor.mass / HUMAN_DENSITY
+    return plan
+
+
 def placeholder_radius(height: float, mass: float) -> float:
     """Radius of a capsule of total length ``height`` holding ``mass`` at human density."""
     volume = mass / HUMAN_DENSITY

@@ -4,6 +4,10 @@ A contact *episode* is one continuous touch between two bodies (or a body and th
 when it began and ended, the total impulse exchanged, the peak normal force, where it
 happened and how fast the bodies were closing when it began.
 
+Articulated actors touch with one segment at a time, so episodes are kept per *link* (the
+segment, "mika/head"; a rigid body's link is its id) and carry both the owner and the link:
+the blocking report needs to know that it was the head that hit the wall.
+
 Impulses come from momentum balance, not from sampling contact forces: a contact lasts only a
 few physics steps and RK4 blends four force evaluations per step, so summing one force sample
 per step misses ~10 %. Instead each step's change of a body's linear momentum, less the air
@@ -38,9 +42,16 @@ class ContactRecorder:
     geom_owner: dict[int, str]
     body_of_owner: dict[str, int]  # scene id -> MuJoCo body (interior owners absent)
     dof_of_owner: dict[str, int]  # scene id -> first velocity index of its free joint
-    active: dict[tuple[str, str], _Episode] = field(default_factory=dict)
-    finished: list[tuple[tuple[str, str], _Episode]] = field(default_factory=list)
+    geom_link: dict[int, str] = field(default_factory=dict)  # geom -> link, when not the owner
+    active: dict[tuple[str, str, str, str], _Episode] = field(default_factory=dict)
+    finished: list[tuple[tuple[str, str, str, str], _Episode]] = field(default_factory=list)
     _force: np.ndarray = field(default_factory=lambda: np.zeros(6))
+    _qvel_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _jacp: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        self._qvel_before = np.zeros(self.model.nv)
+        self._jacp = np.zeros((3, self.model.nv))
 
     def observe(
         self,
@@ -51,36 +62,39 @@ class ContactRecorder:
         qvel_before: np.ndarray,
     ) -> None:
         """Record the contacts of the step that just ended at time ``t`` (length ``dt``)."""
-        touches: list[tuple[tuple[str, str], float, object]] = []
+        self._qvel_before[:] = qvel_before
+        touches: list[tuple[tuple[str, str], tuple[str, str], float, object]] = []
         load: dict[str, float] = {}
         touch_count: dict[str, int] = {}
         for i in range(data.ncon):
             contact = data.contact[i]
-            owner1 = self.geom_owner.get(int(contact.geom1), "station")
-            owner2 = self.geom_owner.get(int(contact.geom2), "station")
+            geom1, geom2 = int(contact.geom1), int(contact.geom2)
+            owner1 = self.geom_owner.get(geom1, "station")
+            owner2 = self.geom_owner.get(geom2, "station")
             if owner1 == owner2:
                 continue
             mujoco.mj_contactForce(model, data, i, self._force)
             normal_force = float(abs(self._force[0]))
-            key = _pair_key(owner1, owner2)
-            touches.append((key, normal_force, contact))
-            for owner in key:
+            owners = _pair_key(owner1, owner2)
+            link1, link2 = self.geom_link.get(geom1, owner1), self.geom_link.get(geom2, owner2)
+            links = (link1, link2) if owners == (owner1, owner2) else (link2, link1)
+            touches.append((owners, links, normal_force, contact))
+            for owner in owners:
                 load[owner] = load.get(owner, 0.0) + normal_force
                 touch_count[owner] = touch_count.get(owner, 0) + 1
-        momentum = {
-            owner: self._momentum_change(data, owner, dt, qvel_before)
-            for owner in load
-            if owner in self.dof_of_owner
-        }
-        seen: set[tuple[str, str]] = set()
-        for key, normal_force, contact in touches:
-            a, b = key
+        momentum = self._momentum_changes(data, [o for o in load if o in self.dof_of_owner], dt)
+        seen: set[tuple[str, str, str, str]] = set()
+        for owners, links, normal_force, contact in touches:
+            a, b = owners
             share_a = self._share(momentum, load, touch_count, a, normal_force)
             share_b = self._share(momentum, load, touch_count, b, normal_force)
             if share_a is not None and share_b is not None:
                 impulse = 0.5 * (share_a - share_b)  # action = -reaction; average both views
-            else:
+            elif share_a is not None or share_b is not None:
                 impulse = share_a if share_a is not None else -share_b
+            else:
+                impulse = np.zeros(3)
+            key = (*owners, *links)
             episode = self.active.get(key)
             if episode is None:
                 episode = _Episode(
@@ -89,7 +103,7 @@ class ContactRecorder:
                     impulse=np.zeros(3),
                     peak_force=0.0,
                     position=contact.pos.copy(),
-                    approach_speed=self._approach_speed(data, a, b, contact, qvel_before),
+                    approach_speed=self._approach_speed(model, data, contact, qvel_before),
                 )
                 self.active[key] = episode
             episode.end = t
@@ -99,20 +113,31 @@ class ContactRecorder:
         for key in [k for k in self.active if k not in seen]:
             self.finished.append((key, self.active.pop(key)))
 
-    def _momentum_change(
-        self, data: mujoco.MjData, owner: str, dt: float, qvel_before: np.ndarray
-    ) -> np.ndarray:
-        """Change of a free body's linear momentum in the step, less the air drag impulse."""
-        body = self.body_of_owner[owner]
+    def _momentum_changes(
+        self, data: mujoco.MjData, owners: list[str], dt: float
+    ) -> dict[str, np.ndarray]:
+        """Change of each body's (or whole actor's) linear momentum in the step, less drag.
+
+        The generalized momentum M·q̇ of a free joint's translational coordinates is the
+        linear momentum of everything hanging from it, so one rule covers a rigid prop and a
+        16-segment actor.
+        """
+        if not owners:
+            return {}
+        before = np.zeros(self.model.nv)
+        after = np.zeros(self.model.nv)
+        mujoco.mj_mulM(self.model, data, before, self._qvel_before)
+        mujoco.mj_mulM(self.model, data, after, data.qvel)
+        out = {}
+        for owner in owners:
+            adr = self.dof_of_owner[owner]
+            drag = self._drag_impulse(data, owner, dt)
+            out[owner] = after[adr : adr + 3] - before[adr : adr + 3] - drag
+        return out
+
+    def _drag_impulse(self, data: mujoco.MjData, owner: str, dt: float) -> np.ndarray:
         adr = self.dof_of_owner[owner]
-        rotation = data.xmat[body].reshape(3, 3)
-        offset = data.xipos[body] - data.xpos[body]
-        before = qvel_before[adr : adr + 3] + np.cross(
-            rotation @ qvel_before[adr + 3 : adr + 6], offset
-        )
-        after = data.qvel[adr : adr + 3] + np.cross(rotation @ data.qvel[adr + 3 : adr + 6], offset)
-        mass = self.model.body_mass[body]
-        return mass * (after - before) - data.qfrc_fluid[adr : adr + 3] * dt
+        return data.qfrc_fluid[adr : adr + 3] * dt
 
     @staticmethod
     def _share(
@@ -131,26 +156,29 @@ class ContactRecorder:
         return momentum[owner] * weight
 
     def _approach_speed(
-        self, data: mujoco.MjData, a: str, b: str, contact, qvel_before: np.ndarray
+        self, model: mujoco.MjModel, data: mujoco.MjData, contact, qvel_before: np.ndarray
     ) -> float:
         """Closing speed at the contact point before the step in which the touch began."""
         normal = contact.frame[:3]
-        relative = self._point_velocity(data, a, contact.pos, qvel_before) - self._point_velocity(
-            data, b, contact.pos, qvel_before
-        )
+        relative = self._point_velocity(
+            model, data, int(contact.geom1), contact.pos, qvel_before
+        ) - self._point_velocity(model, data, int(contact.geom2), contact.pos, qvel_before)
         return float(abs(np.dot(relative, normal)))
 
     def _point_velocity(
-        self, data: mujoco.MjData, owner: str, point: np.ndarray, qvel: np.ndarray
+        self,
+        model: mujoco.MjModel,
+        data: mujoco.MjData,
+        geom: int,
+        point: np.ndarray,
+        qvel: np.ndarray,
     ) -> np.ndarray:
-        """Velocity of a free body's material point, from free-joint velocities ``qvel``."""
-        body = self.body_of_owner.get(owner)
-        if body is None:
+        """Velocity of the material point of the geom's body at ``point``, from ``qvel``."""
+        body = int(model.geom_bodyid[geom])
+        if body == 0:
             return np.zeros(3)
-        adr = self.dof_of_owner[owner]
-        rotation = data.xmat[body].reshape(3, 3)
-        angular = rotation @ qvel[adr + 3 : adr + 6]
-        return qvel[adr : adr + 3] + np.cross(angular, point - data.xpos[body])
+        mujoco.mj_jac(model, data, self._jacp, None, point, body)
+        return self._jacp @ qvel
 
     def finish(self) -> np.ndarray:
         """All episodes (closing any still active), sorted by start time, as a record array."""
@@ -158,12 +186,14 @@ class ContactRecorder:
             self.finished.append((key, self.active.pop(key)))
         self.finished.sort(key=lambda item: (item[1].start, item[0]))
         out = np.zeros(len(self.finished), CONTACT_DTYPE)
-        for row, ((a, b), episode) in enumerate(self.finished):
+        for row, ((a, b, link_a, link_b), episode) in enumerate(self.finished):
             out[row] = (
                 episode.start,
                 episode.end,
                 a,
                 b,
+                link_a,
+                link_b,
                 episode.impulse,
                 float(np.linalg.norm(episode.impulse)),
                 episode.peak_force,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import mujoco
 import numpy as np
 
+from see1previs.core.poses import JOINT_RANGES_DEG, POSES
 from see1previs.physics.anthropometry import Segment, scaled_segments
 
 ANKLE_HEIGHT = 0.039  # × stature: ankle joint above the sole
@@ -39,64 +40,34 @@ class JointSpec:
     range_deg: tuple[float, float]
 
 
-# name, axis (in the child's frame), range (deg). Left/right mirror y and the sign of
-# abduction / rotation axes so positive angles mean the same movement on both sides.
-def _joints(side: str, prefix: str, specs) -> list[JointSpec]:
+# Joint axes in the child's frame, per movement. Ranges come from the core's joint table.
+# Left/right mirror y and the sign of abduction / rotation axes so positive angles mean the
+# same movement on both sides.
+def _joints(side: str, prefix: str, axes) -> list[JointSpec]:
     mirror = 1.0 if side == "left" else -1.0
     out = []
-    for name, axis, limits in specs:
+    for name, axis in axes:
         x, y, z = axis
         if name in ("abduction", "rotation", "lateral", "twist"):
             x, z = x * mirror, z * mirror
-        out.append(JointSpec(f"{prefix}_{name}", (x, y, z), limits))
+        out.append(JointSpec(f"{prefix}_{name}", (x, y, z), JOINT_RANGES_DEG[f"{prefix}_{name}"]))
     return out
 
 
-SPINE = (
-    ("flexion", (0.0, 1.0, 0.0), (-30.0, 60.0)),
-    ("lateral", (1.0, 0.0, 0.0), (-30.0, 30.0)),
-    ("twist", (0.0, 0.0, 1.0), (-30.0, 30.0)),
-)
-NECK = (
-    ("flexion", (0.0, 1.0, 0.0), (-50.0, 60.0)),
-    ("lateral", (1.0, 0.0, 0.0), (-40.0, 40.0)),
-    ("twist", (0.0, 0.0, 1.0), (-70.0, 70.0)),
-)
+SPINE = (("flexion", (0.0, 1.0, 0.0)), ("lateral", (1.0, 0.0, 0.0)), ("twist", (0.0, 0.0, 1.0)))
+NECK = SPINE
 SHOULDER = (
-    ("flexion", (0.0, -1.0, 0.0), (-60.0, 180.0)),
-    ("abduction", (1.0, 0.0, 0.0), (-30.0, 180.0)),
-    ("rotation", (0.0, 0.0, 1.0), (-90.0, 90.0)),
+    ("flexion", (0.0, -1.0, 0.0)),
+    ("abduction", (1.0, 0.0, 0.0)),
+    ("rotation", (0.0, 0.0, 1.0)),
 )
-ELBOW = (("flexion", (0.0, -1.0, 0.0), (-5.0, 150.0)),)  # a little hyperextension
-WRIST = (("flexion", (0.0, 1.0, 0.0), (-70.0, 80.0)),)
-HIP = (
-    ("flexion", (0.0, -1.0, 0.0), (-20.0, 120.0)),
-    ("abduction", (1.0, 0.0, 0.0), (-30.0, 45.0)),
-    ("rotation", (0.0, 0.0, 1.0), (-45.0, 45.0)),
-)
-KNEE = (("flexion", (0.0, 1.0, 0.0), (-5.0, 150.0)),)
-ANKLE = (("plantarflexion", (0.0, 1.0, 0.0), (-30.0, 50.0)),)
+ELBOW = (("flexion", (0.0, -1.0, 0.0)),)
+WRIST = (("flexion", (0.0, 1.0, 0.0)),)
+HIP = SHOULDER
+KNEE = (("flexion", (0.0, 1.0, 0.0)),)
+ANKLE = (("plantarflexion", (0.0, 1.0, 0.0)),)
 
-NEUTRAL_BODY_POSTURE_DEG = {
-    # The relaxed posture people float in (NASA-STD-3000 §3.3.4.3, approximate values).
-    "neck_flexion": 24.0,
-    "lumbar_flexion": 0.0,
-    "thoracic_flexion": 0.0,
-    "left_shoulder_flexion": 36.0,
-    "right_shoulder_flexion": 36.0,
-    "left_shoulder_abduction": 45.0,
-    "right_shoulder_abduction": 45.0,
-    "left_elbow_flexion": 90.0,
-    "right_elbow_flexion": 90.0,
-    "left_hip_flexion": 50.0,
-    "right_hip_flexion": 50.0,
-    "left_hip_abduction": 10.0,
-    "right_hip_abduction": 10.0,
-    "left_knee_flexion": 50.0,
-    "right_knee_flexion": 50.0,
-    "left_ankle_plantarflexion": 20.0,
-    "right_ankle_plantarflexion": 20.0,
-}
+NEUTRAL_BODY_POSTURE_DEG = POSES["neutral"]
 
 
 @dataclass

@@ -32,6 +32,8 @@ CONTACT_DTYPE = np.dtype(
         ("end", "f8"),  # s, last step in contact
         ("body_a", "U64"),  # scene id, or "station" / "station:H3"
         ("body_b", "U64"),
+        ("link_a", "U64"),  # the segment that touched ("mika/head"), or body_a for a rigid body
+        ("link_b", "U64"),
         ("impulse", "f8", (3,)),  # N·s on body_a from body_b, module frame
         ("impulse_magnitude", "f8"),  # N·s, |impulse|
         ("peak_force", "f8"),  # N, largest normal force

@@ -26,7 +26,8 @@ import numpy as np
 
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import Actor, Prop, Scene
-from see1previs.physics.bodies import BodyPlan, plan_actor, plan_prop
+from see1previs.physics.actors import ActorRig, add_actor, compile_rig
+from see1previs.physics.bodies import BodyPlan, plan_actor, plan_humanoid, plan_prop
 from see1previs.physics.contact_model import (
     CONTACT_SOLIMP,
     INTEGRATOR,
@@ -51,7 +52,8 @@ def physics_signature() -> str:
         f"rk4 static-sleep tiles={TILE_THICKNESS}/{collision.DEFAULT_OVERLAP} "
         f"bounce={contact_model.CONTACT_DURATION_STEPS}x{contact_model.PHASES} "
         f"grid={contact_model.GRID} solimp={contact_model.CONTACT_SOLIMP} "
-        f"angular_drag={ANGULAR_DRAG} interior_e={DEFAULT_RESTITUTION_INTERIOR}"
+        f"angular_drag={ANGULAR_DRAG} interior_e={DEFAULT_RESTITUTION_INTERIOR} "
+        f"actors=humanoid-1 contacts=links"
     )
 
 
@@ -65,6 +67,7 @@ class BodyHandle:
     qpos_adr: int
     qvel_adr: int
     plan: BodyPlan
+    rig: ActorRig | None = None  # articulated actors only
 
 
 class World:
@@ -78,6 +81,7 @@ class World:
         model: mujoco.MjModel,
         bodies: list[BodyHandle],
         geom_owner: dict[int, str],
+        geom_link: dict[int, str] | None = None,
     ) -> None:
         self.scene = scene
         self.station = station
@@ -87,6 +91,9 @@ class World:
         self.bodies = bodies
         self.by_id = {b.id: b for b in bodies}
         self.geom_owner = geom_owner  # geom index -> "mug", "station", "station:H3"
+        self.geom_link = geom_link or {}  # geom index -> "mika/head" for actor segments
+        self.rigs = {h.id: h.rig for h in bodies if h.rig is not None}
+        self._initial_tendon_range = model.tendon_range.copy()
         self.reset()
 
     # ---- construction -------------------------------------------------------------------
@@ -119,14 +126,34 @@ class World:
         for index, prop in enumerate(scene.props):
             plans.append(("prop", plan_prop(prop, index, scene_dir), prop))
         for index, actor in enumerate(scene.actors):
-            plans.append(("actor", plan_actor(actor, index), actor))
+            if actor.body == "humanoid":
+                plans.append(("actor", plan_humanoid(actor, index), actor))
+            else:
+                plans.append(("actor", plan_actor(actor, index), actor))
+        # Props come first: an actor's grip welds name prop bodies, which must exist by then.
+        humans = {}
         for kind, plan, item in plans:
-            _add_body(spec, kind, plan, item, scene, geom_owner_names)
+            if isinstance(item, Actor) and item.body == "humanoid":
+                kwargs = {**_material_geom_kwargs(0.2, 0.8, timestep), **_fluid_kwargs(scene, None)}
+                humans[item.id] = add_actor(spec, item, scene, station, kwargs)
+            else:
+                _add_body(spec, kind, plan, item, scene, geom_owner_names)
 
         model = spec.compile()
         handles = []
-        for kind, plan, _item in plans:
-            body_id = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_BODY, plan.id)
+        geom_link: dict[int, str] = {}
+        for kind, plan, item in plans:
+            rig = None
+            if item.id in humans:
+                rig = compile_rig(model, item, humans[item.id])
+                body_id = rig.root
+                for geom in range(model.ngeom):
+                    body = int(model.geom_bodyid[geom])
+                    if body in rig.bodies:
+                        geom_owner_names.append((model.geom(geom).name, item.id))
+                        geom_link[geom] = model.body(body).name
+            else:
+                body_id = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_BODY, plan.id)
             joint = model.body_jntadr[body_id]
             handles.append(
                 BodyHandle(
@@ -136,24 +163,32 @@ class World:
                     qpos_adr=int(model.jnt_qposadr[joint]),
                     qvel_adr=int(model.jnt_dofadr[joint]),
                     plan=plan,
+                    rig=rig,
                 )
             )
         geom_owner = {
             mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_GEOM, name): owner
             for name, owner in geom_owner_names
         }
-        return cls(scene, station, spec, model, handles, geom_owner)
+        return cls(scene, station, spec, model, handles, geom_owner, geom_link)
 
     # ---- lifecycle ----------------------------------------------------------------------
     def reset(self) -> None:
         """Every body at its scene start pose and velocity, time 0."""
         mujoco.mj_resetData(self.model, self.data)
+        self.model.tendon_range[:] = self._initial_tendon_range
         for handle in self.bodies:
             item = self.scene.body(handle.id)
             adr = handle.qpos_adr
             self.data.qpos[adr : adr + 3] = item.pose.position
             self.data.qpos[adr + 3 : adr + 7] = quat.normalize(item.pose.orientation)
+            if handle.rig is not None:
+                # Start in the actor's posture, servos holding it: no transient at t = 0.
+                targets = handle.rig.posture_targets(item.posture, item.joints)
+                self.data.qpos[handle.rig.joint_qpos] = targets
+                self.data.ctrl[handle.rig.actuators] = targets
         mujoco.mj_kinematics(self.model, self.data)
+        mujoco.mj_comPos(self.model, self.data)
         for handle in self.bodies:
             item = self.scene.body(handle.id)
             self.set_body_velocity(handle.id, item.velocity.linear, item.velocity.angular)
@@ -181,20 +216,42 @@ class World:
 
     # ---- body kinematics in scene terms -------------------------------------------------
     def body_velocity(self, body_id: str) -> tuple[np.ndarray, np.ndarray]:
-        """(linear velocity of the centre of mass, angular velocity), module frame."""
+        """(linear velocity of the centre of mass, angular velocity), module frame.
+
+        For an articulated actor: the whole body's centre of mass, and the pelvis's spin.
+        Needs the kinematics of the current state (after ``mj_forward``).
+        """
         handle = self.by_id[body_id]
         out = np.zeros(6)
         mujoco.mj_objectVelocity(
             self.model, self.data, mujoco.mjtObj.mjOBJ_BODY, handle.body_id, out, 0
         )
-        return out[3:].copy(), out[:3].copy()
+        if handle.rig is None:
+            return out[3:].copy(), out[:3].copy()
+        return self.momentum(body_id) / handle.rig.total_mass(self.model), out[:3].copy()
+
+    def momentum(self, body_id: str) -> np.ndarray:
+        """Linear momentum of a body, or of a whole actor (kg·m/s, module frame)."""
+        handle = self.by_id[body_id]
+        generalized = np.zeros(self.model.nv)
+        mujoco.mj_mulM(self.model, self.data, generalized, self.data.qvel)
+        # A free joint's translational coordinates carry everything that hangs from it.
+        return generalized[handle.qvel_adr : handle.qvel_adr + 3].copy()
+
+    def com(self, body_id: str) -> np.ndarray:
+        """Centre of mass of a body or a whole actor, module frame (after kinematics)."""
+        return self.data.subtree_com[self.by_id[body_id].body_id].copy()
 
     def set_body_velocity(self, body_id: str, linear, angular) -> None:
-        """Set a free body's COM velocity and angular velocity, both in the module frame."""
+        """Set a free body's COM velocity and angular velocity, both in the module frame.
+
+        An actor moves as one rigid piece (joint rates are left alone); ``linear`` is the
+        velocity of the whole body's centre of mass.
+        """
         handle = self.by_id[body_id]
         rotation = self.data.xmat[handle.body_id].reshape(3, 3)
         angular = np.asarray(angular, dtype=float)
-        com_offset = self.data.xipos[handle.body_id] - self.data.xpos[handle.body_id]
+        com_offset = self.data.subtree_com[handle.body_id] - self.data.xpos[handle.body_id]
         # A free joint's linear velocity is that of the body origin, not the COM.
         origin_velocity = np.asarray(linear, dtype=float) - np.cross(angular, com_offset)
         adr = handle.qvel_adr
@@ -224,6 +281,15 @@ class World:
     def set_angular_velocity(self, body_id: str, angular) -> None:
         linear, _ = self.body_velocity(body_id)
         self.set_body_velocity(body_id, linear, angular)
+
+
+def _fluid_kwargs(scene: Scene, drag_coefficient: float | None) -> dict:
+    """MuJoCo's ellipsoid fluid model set up as pure quadratic drag (see module docstring)."""
+    drag = drag_coefficient if drag_coefficient is not None else scene.environment.drag_coefficient
+    return {
+        "fluid_ellipsoid": 1,
+        "fluid_coefs": [0.5 * drag, 0.0, ANGULAR_DRAG * drag / 1.05, 0.0, 0.0],
+    }
 
 
 def _material_geom_kwargs(restitution: float, friction: float, timestep: float):
@@ -313,18 +379,10 @@ def _add_body(
         material = _material_geom_kwargs(
             item.material.restitution, item.material.friction, timestep
         )
-        drag = (
-            item.drag_coefficient
-            if item.drag_coefficient is not None
-            else scene.environment.drag_coefficient
-        )
+        fluid = _fluid_kwargs(scene, item.drag_coefficient)
     else:
         material = _material_geom_kwargs(0.2, 0.8, timestep)  # clothed person
-        drag = scene.environment.drag_coefficient
-    fluid = {
-        "fluid_ellipsoid": 1,
-        "fluid_coefs": [0.5 * drag, 0.0, ANGULAR_DRAG * drag / 1.05, 0.0, 0.0],
-    }
+        fluid = _fluid_kwargs(scene, None)
     for index, primitive in enumerate(plan.primitives):
         name = f"{plan.id}/geom{index}"
         body.add_geom(

@@ -1,0 +1,553 @@
+"""Actor cues while the bake runs: pushes, holds, grips, throws, tethers and pose changes.
+
+:class:`ActorCues` is driven by the bake loop: :meth:`start` when a cue's time comes,
+:meth:`before_step` before every physics step while something is in progress (a push, a
+pose change, a catch waiting for the prop, a clipped tether). Each cue ends with an outcome a
+director can read — ``ok``, ``warning`` or ``impossible`` with the reason — kept as plain
+JSON in the trajectory so cached bakes keep them.
+
+The physics of each action:
+
+- **push_off** — the hands or feet must be within reach of the surface. The surface then
+  pushes the actor's centre of mass for the cue's duration (a force through the whole-body
+  centre of mass, so the push itself adds no spin) until it moves at the requested velocity;
+  the station is fixed, so the impulse the surface gives is the actor's momentum change.
+- **hold / release** — a hand closes on the fixture (a ball-joint constraint between the
+  hand and the nearest point of the fixture: the body can swing about the grip) or the feet
+  lock into a foot restraint (a weld).
+- **grab / catch** — a hand within reach takes the prop: a weld between hand and prop.
+  A catch waits for the prop to come within reach; its momentum is shared with the actor
+  through the constraint, which is exactly a perfectly inelastic collision.
+- **throw** — the grip opens and equal and opposite impulses act on prop and hand, sized
+  so the prop leaves at the release speed relative to the actor: with actor mass M and prop
+  mass m the impulse is M·m/(M+m)·u.
+- **tether** — a rope between the harness and the fixture: a tendon that can be no longer
+  than the tether.
+- **pose** — the joint servos' targets blend (smoothstep) to the new pose over the duration;
+  limbs move by real torques, so the body counter-rotates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mujoco
+import numpy as np
+
+from see1previs.core import quaternion as quat
+from see1previs.core.cue_sequence import default_limb, limbs_of
+from see1previs.core.scene import (
+    CatchCue,
+    GrabCue,
+    HoldCue,
+    PoseCue,
+    PushOffCue,
+    ReleaseCue,
+    TetherCue,
+    ThrowCue,
+)
+from see1previs.core.scene_cues import WALL
+from see1previs.physics.actors import UNCLIPPED_LENGTH, ActorRig
+from see1previs.physics.cue_checks import camera_position
+from see1previs.physics.world import World
+
+OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
+SEARCH_MARGIN = 1.0  # m: distances beyond reach + this are reported as "more than"
+WALL_SEARCH_RADIUS = 1.6  # m around the actor's centre of mass where wall tiles are checked
+TAUT_TOLERANCE = 0.005  # m: a tether this close to its length is taut
+
+
+@dataclass
+class CueOutcome:
+    """What became of one cue."""
+
+    index: int
+    id: str
+    type: str
+    actor: str
+    time: float
+    outcome: str = OK
+    reason: str = ""
+    at: float | None = None  # when it took effect (a catch may close early or late)
+    distance: float | None = None  # nearest hand or foot to what it needed, m
+    details: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index,
+            "id": self.id,
+            "type": self.type,
+            "actor": self.actor,
+            "time": self.time,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "at": self.at,
+            "distance": self.distance,
+            "details": self.details,
+        }
+
+
+@dataclass
+class _Push:
+    rig: ActorRig
+    outcome: CueOutcome
+    end: float
+    velocity: np.ndarray  # target COM velocity
+    impulse: np.ndarray = field(default_factory=lambda: np.zeros(3))
+
+
+@dataclass
+class _Transition:
+    start: float
+    duration: float
+    begin: np.ndarray
+    goal: np.ndarray
+
+
+@dataclass
+class _Catch:
+    cue: CatchCue
+    rig: ActorRig
+    outcome: CueOutcome
+    closes: float  # the last moment the hand may close
+    closest: float = math.inf
+    closest_time: float = 0.0
+
+
+@dataclass
+class _Tether:
+    cue: TetherCue
+    tendon: int
+    taut_since: float | None = None
+    episodes: list[tuple[float, float]] = field(default_factory=list)
+
+
+class ActorCues:
+    """Carries out the actor cues of one bake."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.model, self.data = world.model, world.data
+        self.scene = world.scene
+        self.reach = self.scene.blocking.reach
+        self.rigs = world.rigs
+        self.outcomes: dict[int, CueOutcome] = {}
+        self.holds: dict[tuple[str, str], str] = {}  # (actor, limb) -> fixture
+        self.in_hand: dict[tuple[str, str], str] = {}  # (actor, hand) -> target id
+        self.pushes: list[_Push] = []
+        self.transitions: dict[str, _Transition] = {}
+        self.catches: list[_Catch] = []
+        self.tethers: list[_Tether] = []
+        self.targets = {a: self.data.ctrl[rig.actuators].copy() for a, rig in self.rigs.items()}
+        self.fixture_geoms: dict[str, list[int]] = {}
+        self.wall_geoms: list[int] = []
+        for geom, owner in world.geom_owner.items():
+            if owner == "station":
+                self.wall_geoms.append(geom)
+            elif owner.startswith("station:"):
+                self.fixture_geoms.setdefault(owner.split(":", 1)[1], []).append(geom)
+        self.wall_geoms = np.array(sorted(self.wall_geoms), dtype=int)
+        self.wall_centres = self.data.geom_xpos[self.wall_geoms].copy()
+        self._fromto = np.zeros(6)
+
+    # ---- schedule -----------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Something needs attention before every step."""
+        return bool(self.pushes or self.transitions or self.catches or self.tethers)
+
+    @staticmethod
+    def start_time(cue) -> float:
+        """When the bake must hand a cue over: a catch opens its window early."""
+        if isinstance(cue, CatchCue):
+            return max(0.0, cue.time - cue.window)
+        return cue.time
+
+    def start(self, index: int, cue, t: float) -> None:
+        outcome = CueOutcome(index, cue.id, cue.type, cue.actor, cue.time, at=t)
+        self.outcomes[index] = outcome
+        rig = self.rigs[cue.actor]
+        handler = {
+            PushOffCue: self._push_off,
+            HoldCue: self._hold,
+            ReleaseCue: self._release,
+            GrabCue: self._grab,
+            CatchCue: self._catch,
+            ThrowCue: self._throw,
+            TetherCue: self._tether,
+            PoseCue: self._pose,
+        }[type(cue)]
+        handler(cue, rig, outcome, t)
+
+    # ---- per step -----------------------------------------------------------------------
+    def before_step(self, t: float, dt: float) -> None:
+        data = self.data
+        for push in list(self.pushes):
+            root = push.rig.root
+            if t >= push.end - 1e-12:
+                data.xfrc_applied[root] = 0.0
+                self._finish_push(push, t)
+                self.pushes.remove(push)
+                continue
+            mass = push.rig.total_mass(self.model)
+            velocity = self.world.momentum(push.rig.id) / mass
+            force = mass * (push.velocity - velocity) / max(push.end - t, dt)
+            step = min(dt, push.end - t)
+            # The force acts at the pelvis's centre of mass; the couple moves its line of
+            # action through the whole body's centre of mass.
+            lever = data.subtree_com[root] - data.xipos[root]
+            data.xfrc_applied[root, :3] = force * (step / dt)
+            data.xfrc_applied[root, 3:] = np.cross(lever, force * (step / dt))
+            push.impulse += force * step
+        for actor, transition in list(self.transitions.items()):
+            u = min(1.0, (t + dt - transition.start) / transition.duration)
+            s = u * u * (3.0 - 2.0 * u)
+            targets = transition.begin + (transition.goal - transition.begin) * s
+            data.ctrl[self.rigs[actor].actuators] = targets
+            self.targets[actor] = targets
+            if u >= 1.0:
+                del self.transitions[actor]
+        for catch in list(self.catches):
+            hand = f"{catch.cue.hand}_hand"
+            distance = self._distance(catch.rig.limb_geoms[hand], self._target_geoms(catch.cue))
+            if distance < catch.closest:
+                catch.closest, catch.closest_time = distance, t
+            if distance <= self.reach and self._in_hand_of(catch.cue.target) != (
+                catch.rig.id,
+                hand,
+            ):
+                self._close_grip(catch.rig, hand, catch.cue.target)
+                catch.outcome.at = t
+                catch.outcome.distance = distance
+                catch.outcome.reason = f"caught at {t:.2f} s ({_timing(t - catch.cue.time)})"
+                self.catches.remove(catch)
+            elif t > catch.closes:
+                catch.outcome.outcome = IMPOSSIBLE
+                catch.outcome.distance = catch.closest
+                catch.outcome.details = {"closest_time": catch.closest_time}
+                catch.outcome.reason = (
+                    f"missed: '{catch.cue.target}' came no closer than "
+                    f"{catch.closest:.2f} m to the {catch.cue.hand} hand (at "
+                    f"{catch.closest_time:.2f} s; reach {self.reach:.2f} m)"
+                )
+                self.catches.remove(catch)
+        for tether in self.tethers:
+            if tether.cue.until is not None and t >= tether.cue.until:
+                self.model.tendon_range[tether.tendon, 1] = UNCLIPPED_LENGTH
+                self._tether_slack(tether, t)
+                continue
+            taut = data.ten_length[tether.tendon] >= tether.cue.length - TAUT_TOLERANCE
+            if taut and tether.taut_since is None:
+                tether.taut_since = t
+            elif not taut:
+                self._tether_slack(tether, t)
+        self.tethers = [
+            tether
+            for tether in self.tethers
+            if tether.cue.until is None or t < tether.cue.until or tether.taut_since is not None
+        ]
+
+    def finish(self, t: float) -> list[dict]:
+        """Close what is still open at the end of the scene; every outcome in file order."""
+        for push in self.pushes:
+            self.data.xfrc_applied[push.rig.root] = 0.0
+            self._finish_push(push, t)
+        for catch in self.catches:
+            catch.outcome.outcome = IMPOSSIBLE
+            catch.outcome.distance = catch.closest
+            catch.outcome.reason = (
+                f"missed: the scene ended before '{catch.cue.target}' came within reach "
+                f"(closest {catch.closest:.2f} m at {catch.closest_time:.2f} s)"
+            )
+        for tether in self.tethers:
+            self._tether_slack(tether, t)
+        return [self.outcomes[i].to_json() for i in sorted(self.outcomes)]
+
+    # ---- cues ---------------------------------------------------------------------------
+    def _push_off(self, cue: PushOffCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        limbs = ("left_hand", "right_hand", "left_foot", "right_foot")
+        held = [limb for limb in limbs if self.holds.get((rig.id, limb)) == cue.surface]
+        if held:
+            distance = 0.0
+        else:
+            surface = (
+                self._nearby_wall(rig) if cue.surface == WALL else self.fixture_geoms[cue.surface]
+            )
+            distance = min(self._distance(rig.limb_geoms[limb], surface) for limb in limbs)
+        outcome.distance = distance
+        what = "the wall" if cue.surface == WALL else cue.surface
+        if distance > self.reach:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = (
+                f"no hand or foot within reach of {what}: the nearest is "
+                f"{_metres(distance)} away (reach {self.reach:.2f} m)"
+            )
+            return
+        for limb in held:
+            self._open_hold(rig, limb)
+        com = self.world.com(rig.id)
+        direction = self._aim(cue.toward, cue.direction, com, t)
+        push = _Push(rig, outcome, t + cue.duration, cue.speed * direction)
+        outcome.details = {"direction": [float(c) for c in direction]}
+        outcome.reason = f"pushes off {what} at {cue.speed:g} m/s"
+        self.pushes.append(push)
+
+    def _finish_push(self, push: _Push, t: float) -> None:
+        mass = push.rig.total_mass(self.model)
+        mujoco.mj_forward(self.model, self.data)
+        velocity = self.world.momentum(push.rig.id) / mass
+        wanted = float(np.linalg.norm(push.velocity))
+        reached = float(np.linalg.norm(velocity))
+        push.outcome.details.update(
+            {
+                "impulse": [float(c) for c in push.impulse],
+                "speed": reached,
+                "ended": t,
+            }
+        )
+        if abs(reached - wanted) > 0.05 * wanted:
+            push.outcome.outcome = WARNING
+            push.outcome.reason += f"; reached {reached:.2f} m/s (something got in the way)"
+
+    def _hold(self, cue: HoldCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        limbs = [_segment_limb(limb) for limb in limbs_of(default_limb(cue))]
+        limbs = [part for group in limbs for part in group]
+        fixture = self.fixture_geoms[cue.fixture]
+        found = []
+        for limb in limbs:
+            distance, near, far = self._closest(rig.limb_geoms[limb], fixture)
+            found.append((limb, distance, near, far))
+        outcome.distance = max(d for _, d, _, _ in found)
+        if outcome.distance > self.reach:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = (
+                f"{_limb_words(default_limb(cue))} not within reach of {cue.fixture}: "
+                f"{_metres(outcome.distance)} away (reach {self.reach:.2f} m)"
+            )
+            return
+        for limb, _distance, near, far in found:
+            self._close_hold(rig, limb, near, far)
+            self.holds[(rig.id, limb)] = cue.fixture
+        outcome.reason = f"holds {cue.fixture}"
+
+    def _release(self, cue: ReleaseCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        held = [
+            limb for (actor, limb), f in self.holds.items() if actor == rig.id and f == cue.fixture
+        ]
+        if not held:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = f"does not hold {cue.fixture} at this time"
+            return
+        for limb in held:
+            self._open_hold(rig, limb)
+        outcome.reason = f"lets go of {cue.fixture}"
+
+    def _grab(self, cue: GrabCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        hand = f"{cue.hand}_hand"
+        distance = self._distance(rig.limb_geoms[hand], self._target_geoms(cue))
+        outcome.distance = distance
+        if distance > self.reach:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = (
+                f"'{cue.target}' is {_metres(distance)} from the {cue.hand} hand "
+                f"(reach {self.reach:.2f} m)"
+            )
+            return
+        self._close_grip(rig, hand, cue.target)
+        outcome.reason = f"takes '{cue.target}' in the {cue.hand} hand"
+
+    def _catch(self, cue: CatchCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        outcome.reason = "waiting"
+        self.catches.append(_Catch(cue, rig, outcome, closes=cue.time + cue.window))
+
+    def _throw(self, cue: ThrowCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        hand = next(
+            (h for (a, h), target in self.in_hand.items() if a == rig.id and target == cue.prop),
+            None,
+        )
+        if hand is None:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = f"'{cue.prop}' is not in {rig.id}'s hands at {t:.2f} s"
+            return
+        self._open_grip(rig, hand, cue.prop)
+        mujoco.mj_forward(self.model, self.data)
+        prop = self.world.by_id[cue.prop]
+        actor_mass = rig.total_mass(self.model)
+        prop_mass = float(self.model.body_subtreemass[prop.body_id])
+        origin = self.world.com(cue.prop)
+        direction = self._aim(cue.toward, cue.direction, origin, t)
+        impulse = actor_mass * prop_mass / (actor_mass + prop_mass) * cue.speed * direction
+        _apply_impulse(self.model, self.data, prop.body_id, impulse, self.data.xipos[prop.body_id])
+        _apply_impulse(
+            self.model, self.data, rig.limb_body[hand], -impulse, rig.grip_point(self.data, hand)
+        )
+        mujoco.mj_forward(self.model, self.data)
+        outcome.details = {
+            "impulse": [float(c) for c in impulse],
+            "direction": [float(c) for c in direction],
+        }
+        outcome.reason = f"throws '{cue.prop}' at {cue.speed:g} m/s"
+
+    def _tether(self, cue: TetherCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        tendon = rig.tether_tendon[cue.id]
+        mujoco.mj_forward(self.model, self.data)
+        length = float(self.data.ten_length[tendon])
+        outcome.distance = length
+        if length > cue.length + TAUT_TOLERANCE:
+            outcome.outcome = IMPOSSIBLE
+            outcome.reason = (
+                f"the harness is {length:.2f} m from {cue.fixture}, farther than the "
+                f"{cue.length:g} m tether"
+            )
+            return
+        self.model.tendon_range[tendon] = [0.0, cue.length]
+        self.tethers.append(_Tether(cue, tendon))
+        outcome.reason = f"tethered to {cue.fixture} ({cue.length:g} m)"
+
+    def _pose(self, cue: PoseCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        current = self.targets[rig.id]
+        if cue.pose is not None:
+            goal = rig.posture_targets(cue.pose, cue.joints)
+        else:
+            goal = current.copy()
+            for joint, angle in cue.joints.items():
+                goal[rig.humanoid.joints.index(f"{rig.id}/{joint}")] = math.radians(angle)
+        self.transitions[rig.id] = _Transition(t, cue.duration, current.copy(), goal)
+        outcome.reason = f"moves into {cue.pose or 'the new pose'} over {cue.duration:g} s"
+
+    # ---- constraints --------------------------------------------------------------------
+    def _close_hold(self, rig: ActorRig, limb: str, near: np.ndarray, far: np.ndarray) -> None:
+        eq = rig.hold_eq[limb]
+        body = rig.limb_body[limb]
+        data, model = self.data, self.model
+        rotation = data.xmat[body].reshape(3, 3)
+        if limb.endswith("hand"):
+            # Ball joint: the point of the hand nearest the fixture meets the fixture.
+            model.eq_data[eq, 0:3] = rotation.T @ (near - data.xpos[body])
+            model.eq_data[eq, 3:6] = far
+        else:
+            # Weld to the world where the foot would be with the gap closed.
+            position = data.xpos[body] + (far - near)
+            orientation = data.xquat[body]
+            model.eq_data[eq, 0:3] = position
+            model.eq_data[eq, 3:6] = -(rotation.T @ position)
+            model.eq_data[eq, 6:10] = quat.conjugate(orientation)
+            model.eq_data[eq, 10] = 1.0
+        data.eq_active[eq] = 1
+
+    def _open_hold(self, rig: ActorRig, limb: str) -> None:
+        self.data.eq_active[rig.hold_eq[limb]] = 0
+        self.holds.pop((rig.id, limb), None)
+
+    def _close_grip(self, rig: ActorRig, hand: str, target: str) -> None:
+        holder = self._in_hand_of(target)
+        if holder is not None:  # a hand-off: the other hand lets go
+            other = self.rigs[holder[0]]
+            self._open_grip(other, holder[1], target)
+        eq = rig.grip_eq[(hand, target)]
+        model, data = self.model, self.data
+        hand_body = rig.limb_body[hand]
+        target_body = int(model.eq_obj2id[eq])
+        _distance, near, far = self._closest(rig.limb_geoms[hand], self._geoms_of(target))
+        # Where the target will sit in the hand: moved so its nearest point meets the hand.
+        position = data.xpos[target_body] + (near - far)
+        hand_rotation = data.xmat[hand_body].reshape(3, 3)
+        model.eq_data[eq, 0:3] = 0.0
+        model.eq_data[eq, 3:6] = hand_rotation.T @ (position - data.xpos[hand_body])
+        model.eq_data[eq, 6:10] = quat.multiply(
+            quat.conjugate(data.xquat[hand_body]), data.xquat[target_body]
+        )
+        model.eq_data[eq, 10] = 1.0
+        data.eq_active[eq] = 1
+        self.in_hand[(rig.id, hand)] = target
+
+    def _open_grip(self, rig: ActorRig, hand: str, target: str) -> None:
+        self.data.eq_active[rig.grip_eq[(hand, target)]] = 0
+        self.in_hand.pop((rig.id, hand), None)
+
+    def _in_hand_of(self, target: str) -> tuple[str, str] | None:
+        return next((key for key, held in self.in_hand.items() if held == target), None)
+
+    def _tether_slack(self, tether: _Tether, t: float) -> None:
+        if tether.taut_since is not None:
+            tether.episodes.append((tether.taut_since, t))
+            outcome = next(
+                o for o in self.outcomes.values() if o.id == tether.cue.id and o.type == "tether"
+            )
+            outcome.details.setdefault("taut", []).append([tether.taut_since, t])
+            tether.taut_since = None
+
+    # ---- geometry -----------------------------------------------------------------------
+    def _geoms_of(self, body_id: str) -> list[int]:
+        return [g for g, owner in self.world.geom_owner.items() if owner == body_id]
+
+    def _target_geoms(self, cue) -> list[int]:
+        return self._geoms_of(cue.target)
+
+    def _nearby_wall(self, rig: ActorRig) -> np.ndarray:
+        centre = self.world.com(rig.id)
+        near = np.linalg.norm(self.wall_centres - centre, axis=1) < WALL_SEARCH_RADIUS
+        return self.wall_geoms[near]
+
+    def _distance(self, geoms_a, geoms_b) -> float:
+        return self._closest(geoms_a, geoms_b)[0]
+
+    def _closest(self, geoms_a, geoms_b) -> tuple[float, np.ndarray, np.ndarray]:
+        """Smallest surface distance between two geom sets and the two nearest points."""
+        best = (math.inf, np.zeros(3), np.zeros(3))
+        limit = self.reach + SEARCH_MARGIN
+        for a in geoms_a:
+            for b in geoms_b:
+                distance = mujoco.mj_geomDistance(
+                    self.model, self.data, int(a), int(b), limit, self._fromto
+                )
+                if distance < best[0]:
+                    best = (float(distance), self._fromto[:3].copy(), self._fromto[3:].copy())
+        return best
+
+    def _aim(self, toward: str | None, direction, origin: np.ndarray, t: float) -> np.ndarray:
+        if direction is not None:
+            vector = np.asarray(direction, dtype=float)
+        else:
+            vector = self._position_of(toward, t) - origin
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 1e-9 else np.array([1.0, 0.0, 0.0])
+
+    def _position_of(self, item: str, t: float) -> np.ndarray:
+        if item in self.world.by_id:
+            return self.world.com(item)
+        if any(camera.id == item for camera in self.scene.cameras):
+            return camera_position(self.scene, self.world.station, item, t, self.world.com)
+        return np.array(self.world.station.fixture(item).position, dtype=float)
+
+
+def _apply_impulse(model, data, body: int, impulse: np.ndarray, point: np.ndarray) -> None:
+    """An instantaneous impulse at a world point on a body: q̇ += M⁻¹ Jᵀ J."""
+    generalized = np.zeros(model.nv)
+    mujoco.mj_applyFT(model, data, impulse, np.zeros(3), point, body, generalized)
+    delta = np.zeros(model.nv)
+    mujoco.mj_solveM(model, data, delta.reshape(1, -1), generalized.reshape(1, -1))
+    data.qvel[:] += delta
+
+
+def _segment_limb(limb: str) -> tuple[str, ...]:
+    return ("left_foot", "right_foot") if limb == "feet" else (limb,)
+
+
+def _limb_words(limb: str) -> str:
+    return {"feet": "the feet", "both_hands": "both hands"}.get(
+        limb, f"the {limb.split('_')[0]} hand"
+    )
+
+
+def _metres(distance: float) -> str:
+    if math.isinf(distance) or distance >= SEARCH_MARGIN:
+        return f"more than {SEARCH_MARGIN:g} m"
+    return f"{distance:.2f} m"
+
+
+def _timing(offset: float) -> str:
+    if abs(offset) < 0.02:
+        return "on cue"
+    return f"{abs(offset):.2f} s {'late' if offset > 0 else 'early'}"
