@@ -93,21 +93,22 @@ class InteriorDrawing:
         boundary = station.boundary
         self.shell = mesh_item(boundary.vertices, boundary.faces, shading.SHELL_RGBA, smooth=False)
         self.items: list = [self.shell]
-        kinds = {f.id: f.kind for f in station.fixtures}
-        by_colour: dict[tuple, list] = {}
+        fixtures = {f.id: f for f in station.fixtures}
+        groups: dict[object, list] = {}
         for part in station.parts:
-            rgba = shading.FIXTURE_RGBA.get(
-                kinds.get(part.fixture_id or ""), shading.OTHER_PART_RGBA
-            )
-            by_colour.setdefault(rgba, []).append(part.mesh)
-        for rgba, meshes in by_colour.items():
-            vertices, faces, offset = [], [], 0
-            for mesh in meshes:
-                vertices.append(np.asarray(mesh.vertices))
-                faces.append(np.asarray(mesh.faces) + offset)
-                offset += len(mesh.vertices)
-            item = mesh_item(np.vstack(vertices), np.vstack(faces), rgba, smooth=False)
+            key = part.fixture_id if part.fixture_id in fixtures else None
+            groups.setdefault(key, []).append(part.mesh)
+        # Fixtures on the near wall seen from outside would hide the cutaway: each fixture is
+        # its own item, shown only when the eye is on the cabin side of its mounting plane.
+        self.fixture_items: list[tuple[gl.GLMeshItem, np.ndarray, np.ndarray]] = []
+        for key, meshes in groups.items():
+            fixture = fixtures.get(key)
+            rgba = shading.FIXTURE_RGBA.get(fixture.kind) if fixture else shading.OTHER_PART_RGBA
+            item = mesh_item(*_merged(meshes), rgba, smooth=False)
             self.items.append(item)
+            if fixture is not None:
+                mount = np.asarray(fixture.position, dtype=float)
+                self.fixture_items.append((item, mount, np.asarray(fixture.normal, dtype=float)))
         # The studio axes at the centre, 0.4 m: +X red (to the hatch), +Y green, +Z blue (up).
         axes = np.array([[0, 0, 0], [0.4, 0, 0], [0, 0, 0], [0, 0.4, 0], [0, 0, 0], [0, 0, 0.4]])
         colours = np.array(
@@ -115,6 +116,11 @@ class InteriorDrawing:
         )
         self.axes = gl.GLLinePlotItem(pos=axes, color=colours, width=2.0, mode="lines")
         self.items.append(self.axes)
+
+    def cut_away(self, eye: np.ndarray) -> None:
+        """Show the fixtures on the walls the eye looks at from the cabin side only."""
+        for item, mount, normal in self.fixture_items:
+            item.setVisible(float((eye - mount) @ normal) > -0.02)
 
     def snap_points(self) -> list[SnapPoint]:
         """Every fixture a dragged body or camera may snap to."""
@@ -127,6 +133,15 @@ class InteriorDrawing:
             )
             for f in self.station.fixtures
         ]
+
+
+def _merged(meshes) -> tuple[np.ndarray, np.ndarray]:
+    vertices, faces, offset = [], [], 0
+    for mesh in meshes:
+        vertices.append(np.asarray(mesh.vertices))
+        faces.append(np.asarray(mesh.faces) + offset)
+        offset += len(mesh.vertices)
+    return np.vstack(vertices), np.vstack(faces)
 
 
 @dataclass

@@ -76,6 +76,10 @@ class _GLView(gl.GLViewWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
+    def paintGL(self):
+        self._owner._before_paint()
+        super().paintGL()
+
     def mousePressEvent(self, ev):
         self._owner._mouse_press(ev)
 
@@ -229,6 +233,10 @@ class SceneViewport(QtWidgets.QWidget):
         if hit is None:
             return None
         return hit[0], origin + hit[1] * direction
+
+    def _before_paint(self) -> None:
+        if self.interior is not None:
+            self.interior.cut_away(navigation.eye_position(self.view))
 
     # ---- input -----------------------------------------------------------------------------
     def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
