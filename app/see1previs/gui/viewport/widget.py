@@ -27,6 +27,7 @@ T                    show or hide the ghost trails of unselected bodies
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +38,13 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
 from see1previs.core.scene import Scene
-from see1previs.gui.viewport import navigation, shading
+from see1previs.gui.viewport import navigation, opengl_setup, shading
 from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing
 from see1previs.physics.bake import station_for
 from see1previs.physics.trajectory import Trajectory
 from see1previs.render import manipulation, picking
+
+log = logging.getLogger(__name__)
 
 CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
 PICK_SLACK_PX = 6  # a click this close to a small object still picks it
@@ -135,6 +138,9 @@ class SceneViewport(QtWidgets.QWidget):
         self._navigating: str | None = None
         navigation.apply_preset(self.view, "perspective")
         self._update_hud()
+        problem = opengl_setup.late_setup_warning()
+        if problem:
+            log.warning(problem)
 
     # ---- the contract with the main window ------------------------------------------------
     def show_scene(
