@@ -120,7 +120,9 @@ class InteriorDrawing:
     def cut_away(self, eye: np.ndarray) -> None:
         """Show the fixtures on the walls the eye looks at from the cabin side only."""
         for item, mount, normal in self.fixture_items:
-            item.setVisible(float((eye - mount) @ normal) > -0.02)
+            visible = float((eye - mount) @ normal) > -0.02
+            if visible != item.visible():  # setVisible asks for a repaint: only on a change
+                item.setVisible(visible)
 
     def snap_points(self) -> list[SnapPoint]:
         """Every fixture a dragged body or camera may snap to."""
@@ -318,6 +320,11 @@ class SceneDrawing:
             if owner in links:
                 self.drawn_origins[owner] = self._previewed(owner, links[owner], links[owner][0])
         self.drawn_links = {}
+        ghosts = {}  # link poses at each onion-skin time inside the bake
+        if self.trajectory is not None and any(p.onions for p in self.parts):
+            for offset in ONION_OFFSETS_S:
+                if 0.0 <= t + offset <= self.trajectory.duration:
+                    ghosts[offset] = self.link_poses(t + offset)
         for p in self.parts:
             pose = links.get(p.part.link)
             if pose is None:
@@ -333,7 +340,8 @@ class SceneDrawing:
             if p.outline is not None:
                 p.outline.setTransform(p.world @ _grown(p.size))
             for offset, onion in zip(ONION_OFFSETS_S, p.onions, strict=False):
-                ghost = self.link_poses(t + offset).get(p.part.link)
+                ghost = ghosts[offset].get(p.part.link) if offset in ghosts else None
+                onion.setVisible(ghost is not None)
                 if ghost is not None:
                     onion.setTransform(pose_matrix(*ghost) @ p.local)
         for c in self.cameras:
