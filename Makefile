@@ -6,14 +6,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 DEMO   := scenes/first-light.see1.json
 
-.PHONY: run test lint bench assets system-deps clean
+.PHONY: run test lint bench assets system-deps package clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { packaging/install-system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,package]'
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## run: create .venv, install the app and run the demo scene
@@ -44,6 +44,11 @@ assets: $(STAMP)
 	$(BIN)/python -m see1previs.prop_meshes --out assets/props
 	$(BIN)/python benchmarks/make_stress_scene.py
 	$(BIN)/python docs/gen_scene_format.py
+
+## package: Linux installers in dist/ (a .tar.gz of the self-contained bundle and a .deb)
+package: $(STAMP)
+	packaging/install-system-deps.sh package
+	$(BIN)/python packaging/build_linux.py --out dist --work build/package
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist app/*.egg-info .cache

@@ -1,0 +1,317 @@
+"""The Linux installers as a training crew gets them: the bundle, its .tar.gz and its .deb.
+
+``packaging/build_linux.py`` builds everything once per test session into a temporary
+folder. The bundled ``see1-previs`` then runs with an empty environment (``env -i``; only
+``DISPLAY`` is passed), so it cannot find this checkout, its virtual environment, ``HOME``
+or ``PYTHONPATH``: whatever works, works from the bundle. Its outputs are checked against
+the development install (the same bake, bit for bit) and with independent readers (pxr,
+opentimelineio, pypdf, PIL, dpkg-deb, tarfile, the X server's window list).
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from see1previs import __version__
+from tests.conftest import REPO, SCENES
+from tests.packaging.x11_windows import top_level_windows
+
+pytestmark = pytest.mark.slow
+
+BUILD_SCRIPT = REPO / "packaging" / "build_linux.py"
+NAME = "see1-previs"
+BUILD_TIMEOUT = 1800
+
+# Libraries that belong to the machine's graphics driver or C++ runtime: never bundled.
+MACHINE_LIBRARIES = re.compile(
+    r"^(libGL|libEGL|libGLX|libGLdispatch|libOpenGL|libgbm|libdrm|libvulkan|libstdc\+\+"
+    r"|libgcc_s|libX11|libxcb\.|libwayland)"
+)
+
+SELF_TEST_LINE = re.compile(
+    rf"^see1-previs {re.escape(__version__)} self-test ok: baked 'First Light' "
+    r"\((?P<frames>\d+) frames\), rendered 320x(?P<height>\d+) from camera (?P<camera>\w+), "
+    r"exported (?P<shots>\d+) shots in (?P<seconds>[\d.]+) s$"
+)
+
+
+@dataclass(frozen=True)
+class Installers:
+    bundle: Path
+    tarball: Path
+    deb: Path
+    build_output: str
+
+
+@pytest.fixture(scope="session")
+def installers(tmp_path_factory: pytest.TempPathFactory) -> Installers:
+    pytest.importorskip("PyInstaller", reason="PyInstaller is in the 'package' extra")
+    if shutil.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is needed to build the .deb")
+    root = tmp_path_factory.mktemp("installers")
+    out, work = root / "out", root / "work"
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), "--out", str(out), "--work", str(work)],
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    print(result.stdout)  # the measured figures, shown with -s
+    (tarball,) = out.glob(f"{NAME}-{__version__}-linux-*.tar.gz")
+    (deb,) = out.glob(f"{NAME}_{__version__}_*.deb")
+    yield Installers(work / "bundle" / NAME, tarball, deb, result.stdout)
+    shutil.rmtree(root, ignore_errors=True)  # about 1.5 GB
+
+
+def display() -> str:
+    value = os.environ.get("DISPLAY")
+    assert value, "the packaging tests run under pytest-xvfb's virtual display"
+    return value
+
+
+def run_bundled(
+    executable: Path, *args: str | Path, cwd: Path, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    """Run an executable with nothing from this environment but the display."""
+    return subprocess.run(
+        ["env", "-i", f"DISPLAY={display()}", str(executable), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+    )
+
+
+def test_bundled_self_test_needs_nothing_from_the_build_environment(installers, tmp_path):
+    result = run_bundled(installers.bundle / NAME, "--self-test", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout
+    match = SELF_TEST_LINE.match(lines[0])
+    assert match, lines[0]
+    assert int(match["frames"]) == 481  # 8 s of First Light at 60 fps, frames 0..480
+    assert match["camera"] == "A"
+    assert int(match["shots"]) == 3
+    assert list(tmp_path.iterdir()) == []  # the self-test leaves nothing behind
+
+
+def test_bundled_bake_is_bit_identical_to_the_development_install(installers, tmp_path):
+    bundled_scene = installers.bundle / "_internal" / "scenes" / "first-light.see1.json"
+    assert bundled_scene.read_bytes() == (SCENES / "first-light.see1.json").read_bytes()
+
+    frozen = run_bundled(
+        installers.bundle / NAME,
+        "simulate",
+        bundled_scene,
+        "--no-cache",
+        "--out",
+        tmp_path / "bundle.npz",
+        cwd=tmp_path,
+    )
+    assert frozen.returncode == 0, frozen.stderr
+    # The same empty environment for the development install: OpenBLAS picks its kernels from
+    # variables like OPENBLAS_CORETYPE, and a different kernel moves the last bit of a dot.
+    source = run_bundled(
+        Path(sys.executable),
+        *("-m", "see1previs", "simulate", SCENES / "first-light.see1.json", "--no-cache"),
+        *("--out", tmp_path / "source.npz"),
+        cwd=REPO,
+    )
+    assert source.returncode == 0, source.stderr
+
+    with np.load(tmp_path / "bundle.npz") as bundled, np.load(tmp_path / "source.npz") as ours:
+        assert sorted(bundled.files) == sorted(ours.files)
+        for key in ours.files:
+            assert np.array_equal(bundled[key], ours[key]), key
+
+
+def test_bundled_export_writes_every_format_readable_elsewhere(installers, tmp_path):
+    scene = installers.bundle / "_internal" / "scenes" / "first-light.see1.json"
+    plan = tmp_path / "plan"
+    result = run_bundled(installers.bundle / NAME, "export", scene, "--out", plan, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+    shot_rows = (plan / "shot_list.csv").read_text(encoding="utf-8").splitlines()
+    assert len(shot_rows) == 1 + 3
+
+    from pxr import Usd, UsdGeom
+
+    stage = Usd.Stage.Open(str(plan / "stage.usda"))
+    cameras = [prim for prim in stage.Traverse() if prim.IsA(UsdGeom.Camera)]
+    assert len(cameras) >= 3
+    assert UsdGeom.GetStageUpAxis(stage) == UsdGeom.Tokens.z
+
+    import opentimelineio as otio
+
+    timeline = otio.adapters.read_from_file(str(plan / "timeline.otio"))
+    assert len(list(timeline.find_clips())) == 3
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(plan / "shot_list.pdf").pages) >= 1
+
+    storyboards = sorted((plan / "storyboards").glob("*.png"))
+    assert len(storyboards) == 9
+    for path in storyboards:  # rendered through the machine's EGL from inside the bundle
+        pixels = np.asarray(Image.open(path).convert("RGB"), dtype=float)
+        assert pixels.std() > 5, f"{path.name} is blank"
+
+
+def test_bundle_carries_its_data_and_qt_but_not_the_machines_driver(installers):
+    internal = installers.bundle / "_internal"
+    for relative in (
+        "assets/stations/see1.glb",
+        "assets/stations/see1.fixtures.json",
+        "assets/props/t-handle.obj",
+        "assets/icons/see1-previs.png",
+        "scenes/first-light.see1.json",
+        "scenes/t-handle.see1.json",
+        "see1previs/cinema/data",
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/xcbglintegrations/libqxcb-glx-integration.so",
+        "mujoco/plugin",
+        "pxr/pluginfo/plugInfo.json",
+    ):
+        assert (internal / relative).exists(), relative
+    assert list((internal / "see1previs" / "cinema" / "data").glob("*.json"))
+    assert list(internal.glob("PySide6/QtOpenGLWidgets.*.so"))
+
+    bundled = [path.name for path in installers.bundle.rglob("*.so*")]
+    assert not [name for name in bundled if MACHINE_LIBRARIES.match(name)]
+    left_out = ("QtWebEngine", "Qt3D", "QtQuick", "QtQml", "QtMultimedia", "libqwayland")
+    assert not [name for name in bundled if name.startswith(left_out)]
+    assert not list(installers.bundle.rglob("tkinter"))
+
+
+def test_tarball_unpacks_to_a_runnable_folder(installers, tmp_path):
+    stem = installers.tarball.name.removesuffix(".tar.gz")
+    with tarfile.open(installers.tarball) as archive:
+        members = {member.name: member for member in archive.getmembers()}
+        assert all(name == stem or name.startswith(f"{stem}/") for name in members)
+        for relative in (
+            NAME,
+            f"{NAME}.desktop",
+            f"{NAME}.png",
+            "INSTALL.txt",
+            "_internal/scenes/first-light.see1.json",
+            "_internal/assets/stations/see1.glb",
+        ):
+            assert f"{stem}/{relative}" in members, relative
+        executable = members[f"{stem}/{NAME}"]
+        assert executable.mode & 0o111 and executable.uid == 0
+        archive.extractall(tmp_path, filter="tar")
+
+    unpacked = tmp_path / stem / NAME
+    result = run_bundled(unpacked, "schema", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert '"$schema"' in result.stdout or '"title"' in result.stdout
+
+
+def test_deb_installs_the_command_desktop_entry_and_icon(installers, tmp_path):
+    info = subprocess.run(
+        ["dpkg-deb", "--field", installers.deb], capture_output=True, text=True, check=True
+    ).stdout
+    fields = dict(
+        line.split(": ", 1) for line in info.splitlines() if ": " in line and line[0] != " "
+    )
+    assert fields["Package"] == NAME
+    assert fields["Version"] == __version__
+    depends = [item.strip() for item in fields["Depends"].split(",")]
+    for package in ("libegl1", "libgl1", "libgl1-mesa-dri", "libxcb-cursor0", "libfontconfig1"):
+        assert package in depends, package
+
+    listing = subprocess.run(
+        ["dpkg-deb", "--contents", installers.deb], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    by_path = {line.split()[5].removeprefix("."): line for line in listing}
+    assert all(line.split()[1] == "root/root" for line in listing)
+    assert "-> /opt/see1-previs/see1-previs" in by_path["/usr/bin/see1-previs"]
+    assert by_path["/opt/see1-previs/see1-previs"].startswith("-rwxr-xr-x")
+    for path in (
+        "/usr/share/applications/see1-previs.desktop",
+        "/usr/share/icons/hicolor/512x512/apps/see1-previs.png",
+        "/usr/share/icons/hicolor/scalable/apps/see1-previs.svg",
+        "/opt/see1-previs/_internal/scenes/first-light.see1.json",
+        "/opt/see1-previs/_internal/assets/stations/see1.glb",
+    ):
+        assert path in by_path, path
+
+    payload = tmp_path / "payload"
+    subprocess.run(["dpkg-deb", "-x", installers.deb, payload], check=True)
+    entry = configparser.ConfigParser(interpolation=None)
+    entry.optionxform = str
+    entry.read(payload / "usr/share/applications/see1-previs.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application"
+    assert desktop["Exec"].split()[0] == NAME  # found on PATH through /usr/bin
+    assert desktop["Icon"] == NAME
+    assert desktop["Terminal"] == "false"
+    with Image.open(payload / "usr/share/icons/hicolor/512x512/apps/see1-previs.png") as icon:
+        assert icon.size == (512, 512)
+        assert icon.mode == "RGBA"
+
+    result = run_bundled(payload / "opt" / NAME / NAME, "schema", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def _gui_command(executable: Path, cwd: Path) -> list[str] | None:
+    """How this build opens the window on a scene, or None if it has no GUI yet."""
+    help_text = run_bundled(executable, "--help", cwd=cwd).stdout
+    if re.search(r"^\s+open\b", help_text, re.MULTILINE):
+        return ["open"]
+    return None
+
+
+def test_bundled_app_opens_its_window(installers, tmp_path):
+    executable = installers.bundle / NAME
+    command = _gui_command(executable, tmp_path)
+    if command is None:
+        pytest.skip("this build of see1-previs has no 'open' command (no GUI) yet")
+    scene = installers.bundle / "_internal" / "scenes" / "first-light.see1.json"
+    app = subprocess.Popen(
+        ["env", "-i", f"DISPLAY={display()}", str(executable), *command, str(scene)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        windows = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and app.poll() is None:
+            windows = [
+                window
+                for window in top_level_windows(display())
+                if "SEE-1 Previs" in window.title and window.viewable
+            ]
+            if windows:
+                break
+            time.sleep(0.5)
+        assert app.poll() is None, app.communicate()[1][-4000:]
+        assert windows, "no SEE-1 Previs window appeared within 120 s"
+        assert windows[0].width >= 640 and windows[0].height >= 400
+    finally:
+        if app.poll() is None:
+            app.send_signal(signal.SIGTERM)
+            try:
+                app.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
