@@ -92,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
     )
 
+    cuesheet = commands.add_parser(
+        "cuesheet",
+        help="print one actor's cue sheet as a PDF",
+        description="Bake the scene (or load its cached bake) and write a printable cue sheet "
+        "for one actor: every cue in acting order with timecode, action, fixture or target, "
+        "direction, speed and outcome, a top view per cue, and the actor's blocking warnings.",
+    )
+    cuesheet.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+    cuesheet.add_argument("--actor", required=True, help="id of the actor whose cues to print")
+    cuesheet.add_argument("--out", type=Path, required=True, help="PDF file to write")
+    cuesheet.add_argument(
+        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
+    )
+
     commands.add_parser(
         "schema",
         help="print the scene-file JSON Schema",
@@ -265,6 +279,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cuesheet(args: argparse.Namespace) -> int:
+    from see1previs.export.cue_sheet import check_actor, write_cue_sheet
+    from see1previs.physics.cache import BakeCache
+    from see1previs.physics.simulation import simulate
+
+    scene = _load(args.scene)
+    actor = check_actor(scene, args.actor)  # before baking: a typo should not cost a bake
+    bar = ProgressBar(f"baking {args.scene.name}") if sys.stderr.isatty() else None
+    result = simulate(
+        scene,
+        args.scene.parent,
+        cache=None if args.no_cache else BakeCache(),
+        progress=bar.update if bar else None,
+    )
+    if bar:
+        bar.close()
+    for warning in result.station.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    rows, warnings = write_cue_sheet(scene, actor.id, result, args.out)
+    rate = scene.frame_rate
+    for warning in warnings:
+        stamp = rate.timecode(rate.frame_at(warning.time))
+        print(f"warning: {stamp} {actor.id}: {warning.message}", file=sys.stderr)
+    name = actor.name or actor.id
+    print(f"cue sheet for {name} ({_count(rows, 'cue')}) written to {args.out}")
+    return EXIT_OK
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -306,6 +348,7 @@ _COMMANDS = {
     "validate": cmd_validate,
     "simulate": cmd_simulate,
     "export": cmd_export,
+    "cuesheet": cmd_cuesheet,
     "schema": cmd_schema,
 }
 
