@@ -220,24 +220,25 @@ def write_cue_sheet_pdf(
                 top_view(outline, view, DIAGRAM_SIZE),
             ]
         )
-    if not rows:
-        table_rows.append([Paragraph(f"{_escape(name)} has no cues in this scene.", small)])
-    table = Table(
-        table_rows,
-        colWidths=[
-            22 * mm,
-            23 * mm,
-            56 * mm,
-            42 * mm,
-            34 * mm,
-            18 * mm,
-            42 * mm,
-            DIAGRAM_SIZE + 4 * mm,
-        ],
-        repeatRows=1,
-    )
-    table.setStyle(_TABLE_STYLE)
-    story.append(table)
+    if rows:
+        table = Table(
+            table_rows,
+            colWidths=[
+                22 * mm,
+                23 * mm,
+                56 * mm,
+                42 * mm,
+                34 * mm,
+                18 * mm,
+                42 * mm,
+                DIAGRAM_SIZE + 4 * mm,
+            ],
+            repeatRows=1,
+        )
+        table.setStyle(_TABLE_STYLE)
+        story.append(table)
+    else:
+        story.append(Paragraph(f"{_escape(name)} has no cues in this scene.", styles["BodyText"]))
 
     story += [Spacer(1, 5 * mm), Paragraph(f"Warnings for {_escape(name)}", styles["Heading2"])]
     if warnings:
