@@ -85,6 +85,15 @@ CUES = [
         "toward": "ana",
     },
     {"type": "catch", "id": "ana-catch", "time": 5.5, "actor": "ana", "target": "mug"},
+    {
+        "type": "tether",
+        "id": "ana-clip",
+        "time": 0.25,
+        "actor": "ana",
+        "fixture": "H8",
+        "length": 1.5,
+        "until": 5.0,
+    },
 ]
 # (id, timecode at 24 fps) in acting order; 2.2 s is frame 52.8, so it shows in frame 52.
 MIKA_ORDER = [
@@ -138,6 +147,7 @@ def make_report() -> BlockingReport:
         line(4, CUES[4], "impossible", "'mug' is 1.20 m from the right hand (reach 0.15 m)"),
         line(5, CUES[5], "impossible", "'mug' is not in mika's hands at 4.50 s"),
         line(6, CUES[6], "impossible", "missed: the scene ended first"),
+        line(7, CUES[7], reason="tethered to H8 (1.5 m)"),
     ]
     lines.sort(key=lambda cue: (cue.time, cue.index))
     warnings = [
@@ -197,6 +207,20 @@ def test_one_row_per_cue_in_acting_order_with_the_warnings(tmp_path: Path, stati
     assert "head strike" not in flat_warnings.lower()  # Ana's warning is not on Mika's sheet
 
 
+def test_catch_and_tether_in_words(tmp_path: Path, station):
+    scene = make_scene(CUES)
+    out = tmp_path / "ana.pdf"
+    report = make_report()
+    write_cue_sheet_pdf(scene, "ana", report, still_trajectory(scene), station, out)
+    table, warnings = " ".join(pdf_text(out).split()).split("Warnings for Ana Ruiz")
+    assert table.index("ana-clip") < table.index("ana-catch")
+    assert "Clip the tether to H8, 1.5 m long, unclipped at 5 s" in table
+    assert "Catch Coffee mug (mug) with the right hand (within ±0.3 s)" in table
+    assert "Handrail H8 (equator, azimuth 300°)" in table
+    assert "head strike: head hits the wall at 0.30 m/s" in warnings
+    assert "launch" not in table + warnings  # Mika's cue
+
+
 def test_an_actor_without_warnings_or_cues_gets_a_sheet_saying_so(tmp_path: Path, station):
     scene = make_scene(CUES)
     out = tmp_path / "ana.pdf"
@@ -204,7 +228,7 @@ def test_an_actor_without_warnings_or_cues_gets_a_sheet_saying_so(tmp_path: Path
     write_cue_sheet_pdf(scene, "ana", report, still_trajectory(scene), station, out)
     flat = " ".join(pdf_text(out).split())
     assert flat.count("ana-catch") == 1 and "00:00:05:12" in flat
-    assert "NOT BAKED" in flat
+    assert flat.count("NOT BAKED") == 2
     assert "The blocking report has no warnings for Ana Ruiz." in flat
 
     lonely = make_scene([])

@@ -192,8 +192,8 @@ def write_cue_sheet_pdf(
             "Top views look down on the cabin: +X right, +Y up the page; the path 2 s before "
             "the cue is dashed grey, 2 s after solid blue; the dot is the actor on the cue (red "
             "if the cue is impossible), the orange diamond the fixture or target, the thin "
-            "orange line a prop caught or thrown, the green arrow a push or throw, a red cross "
-            "a warning.",
+            "orange line a prop caught or thrown, a dashed orange circle a tether's reach, the "
+            "green arrow a push or throw, a red cross a warning.",
             small,
         ),
         Spacer(1, 3 * mm),
@@ -504,4 +504,5 @@ def _cue_view(
         direction=_direction(scene, station, trajectory, cue, line),
         warnings=nearby,
         failed=line is not None and line.outcome == "impossible",
+        tether=cue.length if isinstance(cue, TetherCue) else None,
     )

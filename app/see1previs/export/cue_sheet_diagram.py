@@ -3,9 +3,9 @@
 Looking down the studio's −Z axis at the cabin's equator (module frame: +X to the main hatch
 on the right, +Y up the page): the interior's outline, the hatch, the actor's path for two
 seconds either side of the cue (dashed before, solid after), where the actor is on the cue,
-the fixture or target the cue names, the path of a prop caught or thrown, the direction of
-a push-off or throw, and the blocking warnings near that moment. A reportlab drawing, so it
-prints as sharp vector graphics.
+the fixture or target the cue names (with a tether's reach around it), the path of a prop
+caught or thrown, the direction of a push-off or throw, and the blocking warnings near that
+moment. A reportlab drawing, so it prints as sharp vector graphics.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class CueView:
     direction: Sequence[float] | None = None  # unit vector of a push-off or throw
     warnings: list[Sequence[float]] = field(default_factory=list)  # where warnings happened
     failed: bool = False  # the cue was impossible: the actor's marker is drawn in red
+    tether: float | None = None  # m: a tether's length, drawn as a circle around the target
 
 
 def top_view(outline: CabinOutline, view: CueView, size: float) -> Drawing:
@@ -117,6 +118,20 @@ def top_view(outline: CabinOutline, view: CueView, size: float) -> Drawing:
     _polyline(drawing, moving, TARGET, width=0.6)
     if len(moving) >= 2:
         _arrow_head(drawing, moving[-2], moving[-1], TARGET, 2.5)
+
+    if view.target is not None and view.tether is not None:
+        cx_, cy_ = at(view.target)
+        drawing.add(
+            Circle(
+                cx_,
+                cy_,
+                view.tether * scale,
+                fillColor=None,
+                strokeColor=TARGET,
+                strokeWidth=0.5,
+                strokeDashArray=[1.5, 1.5],
+            )
+        )
 
     if view.target is not None:
         tx, ty = at(view.target)
