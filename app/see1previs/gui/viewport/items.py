@@ -68,10 +68,11 @@ GHOST = {
 ONION_OFFSETS_S = (-0.5, -0.25, 0.25, 0.5)  # onion skins this far before and after the playhead
 OUTLINE_WIDTH_M = 0.012  # the selection outline stands this far off the surface
 FRUSTUM_LENGTH_M = 0.6
+CAMERA_EXTENT_M = np.array([0.06, 0.07, 0.18])  # the camera body's half extents
 IDENTITY_Q = np.array([1.0, 0.0, 0.0, 0.0])
 
 
-def mesh_item(vertices, faces, rgba, gl_options=None, smooth=True) -> gl.GLMeshItem:
+def mesh_item(vertices, faces, rgba, gl_options=None, smooth=True, shader=None) -> gl.GLMeshItem:
     """A lit mesh item in one colour."""
     data = gl.MeshData(
         vertexes=np.asarray(vertices, dtype=np.float32), faces=np.asarray(faces, dtype=np.uint32)
@@ -79,7 +80,7 @@ def mesh_item(vertices, faces, rgba, gl_options=None, smooth=True) -> gl.GLMeshI
     return gl.GLMeshItem(
         meshdata=data,
         color=rgba,
-        shader=shading.LIT,
+        shader=shader or shading.LIT,
         smooth=smooth,
         glOptions=dict(gl_options or OPAQUE_CULLED),
     )
@@ -91,7 +92,9 @@ class InteriorDrawing:
     def __init__(self, station: Station) -> None:
         self.station = station
         boundary = station.boundary
-        self.shell = mesh_item(boundary.vertices, boundary.faces, shading.SHELL_RGBA, smooth=False)
+        self.shell = mesh_item(
+            boundary.vertices, boundary.faces, shading.SHELL_RGBA, shader=shading.SHELL
+        )
         self.items: list = [self.shell]
         fixtures = {f.id: f for f in station.fixtures}
         groups: dict[object, list] = {}
@@ -156,7 +159,7 @@ class PartDrawing:
     rgba: tuple
     item: gl.GLMeshItem
     local: np.ndarray  # 4x4 part pose in its link frame
-    size: float  # largest extent from the part origin [m]
+    size: np.ndarray  # (3,) largest extent from the part origin along each local axis [m]
     outline: gl.GLMeshItem | None = None
     onions: list[gl.GLMeshItem] = field(default_factory=list)
     world: np.ndarray | None = None  # 4x4 pose drawn now, None when hidden
@@ -197,6 +200,7 @@ class SceneDrawing:
         self.station = station
         self.time = 0.0
         self.selection: set[str] = set()
+        self.outline_width = OUTLINE_WIDTH_M
         self.preview: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # owner → (move, turn)
         self.drawn_links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.drawn_origins: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -219,7 +223,7 @@ class SceneDrawing:
             rgba = colours.get(part.owner, shading.DEFAULT_PROP_RGBA)
             item = mesh_item(vertices, faces, rgba, smooth=part.kind != "box")
             local = pose_matrix(part.position, part.orientation)
-            size = float(np.max(np.linalg.norm(vertices, axis=1))) if len(vertices) else 0.0
+            size = np.abs(vertices).max(axis=0) if len(vertices) else np.full(3, 0.05)
             self.parts.append(PartDrawing(part, vertices, faces, rgba, item, local, size))
             item.hide()
             view.addItem(item)
@@ -338,7 +342,7 @@ class SceneDrawing:
             p.item.setTransform(p.world)
             p.item.show()
             if p.outline is not None:
-                p.outline.setTransform(p.world @ _grown(p.size))
+                p.outline.setTransform(p.world @ _grown(p.size, self.outline_width))
             for offset, onion in zip(ONION_OFFSETS_S, p.onions, strict=False):
                 ghost = ghosts[offset].get(p.part.link) if offset in ghosts else None
                 onion.setVisible(ghost is not None)
@@ -351,7 +355,7 @@ class SceneDrawing:
             c.world = pose_matrix(position, orientation)
             c.body.setTransform(c.world)
             if c.outline is not None:
-                c.outline.setTransform(c.world @ _grown(0.12))
+                c.outline.setTransform(c.world @ _grown(CAMERA_EXTENT_M, self.outline_width))
             if abs(focal - c.focal_drawn) > 1e-6:
                 o = c.track.optics
                 fov = fov_deg(o.sensor_width_mm, o.sensor_height_mm, focal)
@@ -402,6 +406,17 @@ class SceneDrawing:
             trail.setVisible(self.trails_visible or selected)
         self.update(self.time)
 
+    def set_outline_width(self, width: float) -> None:
+        """Outline width in metres (the viewport keeps it a few pixels wide at any zoom)."""
+        if abs(width - self.outline_width) > 0.15 * self.outline_width:
+            self.outline_width = width
+            for p in self.parts:
+                if p.outline is not None and p.world is not None:
+                    p.outline.setTransform(p.world @ _grown(p.size, width))
+            for c in self.cameras:
+                if c.outline is not None and c.world is not None:
+                    c.outline.setTransform(c.world @ _grown(CAMERA_EXTENT_M, width))
+
     def set_trails_visible(self, visible: bool) -> None:
         self.trails_visible = visible
         for body_id, trail in self.trails.items():
@@ -449,11 +464,10 @@ def _outline_item(vertices, faces) -> gl.GLMeshItem:
     return item
 
 
-def _grown(size: float) -> np.ndarray:
-    """Uniform scale about the part origin that adds the outline width to its extent."""
-    scale = 1.0 + OUTLINE_WIDTH_M / max(size, 0.01)
+def _grown(size, width: float) -> np.ndarray:
+    """Scale about the part origin that adds the outline width to its extent on every axis."""
     m = np.eye(4)
-    m[:3, :3] *= scale
+    m[:3, :3] = np.diag(1.0 + width / np.maximum(np.broadcast_to(size, (3,)), 0.005))
     return m
 
 

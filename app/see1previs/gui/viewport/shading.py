@@ -75,6 +75,65 @@ LIT = shaders.ShaderProgram(
 )
 
 
+# The shell's padded panels: darker seams every 15° of latitude and longitude on the sphere,
+# computed per pixel from the position on the wall, so the curve of the cabin reads from
+# inside as well as from outside. The hatch tunnel (off the sphere) has no seams.
+SHELL = shaders.ShaderProgram(
+    "see1-shell",
+    [
+        shaders.VertexShader(
+            """
+            uniform mat4 u_mvp;
+            uniform mat3 u_normal;
+            attribute vec4 a_position;
+            attribute vec3 a_normal;
+            attribute vec4 a_color;
+            varying vec4 v_color;
+            varying vec3 v_normal;
+            varying vec3 v_position;
+            void main() {
+                v_normal = normalize(u_normal * a_normal);
+                v_color = a_color;
+                v_position = a_position.xyz;
+                gl_Position = u_mvp * a_position;
+            }
+            """
+        ),
+        shaders.FragmentShader(
+            """
+            #ifdef GL_FRAGMENT_PRECISION_HIGH
+            precision highp float;
+            #else
+            precision mediump float;
+            #endif
+            varying vec4 v_color;
+            varying vec3 v_normal;
+            varying vec3 v_position;
+            void main() {
+                vec3 n = normalize(v_normal);
+                float head = abs(n.z);
+                float key = max(dot(n, normalize(vec3(0.45, 0.65, 0.6))), 0.0);
+                float light = 0.30 + 0.55 * head + 0.25 * key;
+                float radius = length(v_position);
+                vec3 p = v_position / radius;
+                float panel = 0.2617994;  // 15 degrees
+                float lat = asin(clamp(p.z, -1.0, 1.0));
+                float lon = atan(p.y, p.x);
+                float dlat = abs(fract(lat / panel + 0.5) - 0.5) * panel;
+                float dlon = abs(fract(lon / panel + 0.5) - 0.5) * panel * cos(lat);
+                float seam_m = min(dlat, dlon) * radius;
+                float seam = 1.0 - smoothstep(0.008, 0.02, seam_m);
+                if (radius > 3.05 || abs(p.x) > 0.985) {
+                    seam = 0.0;  // the hatch tunnel, and the crowded pole round it
+                }
+                gl_FragColor = vec4(v_color.rgb * light * (1.0 - 0.22 * seam), v_color.a);
+            }
+            """
+        ),
+    ],
+)
+
+
 def hex_rgba(color: str | None, default: tuple[float, ...]) -> tuple[float, float, float, float]:
     """A scene colour ("#rrggbb") as RGBA floats, or the default."""
     if not color:

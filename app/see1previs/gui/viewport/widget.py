@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 CLICK_SLOP_PX = 4  # a press and release closer than this is a click, not a drag
 PICK_SLACK_PX = 6  # a click this close to a small object still picks it
+OUTLINE_PX = 3.0  # the selection outline's width on screen
 HINT = (
     "drag orbit · Shift/middle pan · wheel zoom · right-drag look · WASD fly · "
     "F frame · 1 front · 3 hatch · 7 top · 0 overview · G move · R turn"
@@ -76,12 +77,14 @@ class _GLView(gl.GLViewWidget):
     def __init__(self, owner: SceneViewport) -> None:
         super().__init__(owner)
         self._owner = owner
+        self.frames_drawn = 0  # for benchmarks and tests: paints actually made
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def paintGL(self):
         self._owner._before_paint()
         super().paintGL()
+        self.frames_drawn += 1
 
     def mousePressEvent(self, ev):
         self._owner._mouse_press(ev)
@@ -241,8 +244,17 @@ class SceneViewport(QtWidgets.QWidget):
         return hit[0], origin + hit[1] * direction
 
     def _before_paint(self) -> None:
+        """Adjust what depends on where the eye is, just before a frame is drawn."""
+        eye = navigation.eye_position(self.view)
         if self.interior is not None:
-            self.interior.cut_away(navigation.eye_position(self.view))
+            self.interior.cut_away(eye)
+        if self.drawing is not None and self.selection:
+            bounds = self.drawing.bounds_of(self.selection)
+            if bounds is not None:
+                distance = max(float(np.linalg.norm(bounds[0] - eye)), 0.1)
+                fov = math.radians(self.view.opts["fov"])
+                metres_per_px = 2.0 * distance * math.tan(fov / 2.0) / max(self.view.width(), 1)
+                self.drawing.set_outline_width(max(OUTLINE_PX * metres_per_px, 0.004))
 
     # ---- input -----------------------------------------------------------------------------
     def _ray(self, x: float, y: float) -> tuple[np.ndarray, np.ndarray]:
