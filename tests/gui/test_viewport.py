@@ -361,3 +361,75 @@ def test_screenshots_show_the_lit_interior(viewport, test_output):
         assert len(lit) / len(flat[::97]) > 0.15, name
         levels = np.unique((lit[wall].sum(axis=1) // 12).astype(int))
         assert len(levels) >= 4, name
+
+
+def test_the_outline_stays_visible_from_afar(viewport, baked):
+    viewport.set_view("perspective")  # from outside, 12 m from the centre
+    viewport.set_time(5.0)
+    viewport.set_selection(["mika"])
+    outline = np.array(shading.SELECTION_RGBA[:3]) * 255
+    near = np.all(np.abs(pixels(viewport).astype(float) - outline) < 40, axis=-1)
+    assert near.sum() > 40
+
+
+def test_an_idle_viewport_does_not_keep_repainting(viewport, qtbot):
+    viewport.set_view("hatch")
+    viewport.set_selection(["mika"])
+    qtbot.wait(100)
+    before = viewport.view.frames_drawn
+    qtbot.wait(300)
+    assert viewport.view.frames_drawn - before <= 1
+
+
+def test_onion_skins_show_the_selection_before_and_after_the_playhead(viewport, baked):
+    _, result = baked
+    t = 2.0  # the ball drifts at 0.7 m/s: a quarter second apart is 17 cm
+    ball = result.trajectory.pose("ball", t)[0]
+    look(viewport, ball, 1.5, -90.0, 10.0)
+    viewport.set_time(t)
+    plain = pixels(viewport)
+    viewport.set_selection(["ball"])
+    ghosted = pixels(viewport)
+    ball_rgb = np.array(shading.hex_rgba("#e04a3a", shading.DEFAULT_PROP_RGBA)[:3])
+    for offset in (-0.5, -0.25, 0.25, 0.5):
+        where = viewport.project(result.trajectory.pose("ball", t + offset)[0])
+        before, after = colour_at(plain, where), colour_at(ghosted, where)
+        # The translucent ghost tints the wall behind it toward the ball's red.
+        assert hue_match(after, ball_rgb) > hue_match(before, ball_rgb) + 0.02, offset
+    # The ghosts are of the selection only.
+    viewport.set_selection([])
+    assert np.array_equal(pixels(viewport), plain)
+
+
+def test_a_fixed_camera_drags_and_snaps_onto_a_mount(qtbot, baked):
+    from see1previs.core.scene_cameras import FixedRig
+
+    scene, result = baked
+    level = quat.from_axis_angle([1, 0, 0], math.pi / 2)  # looking along +Y, image up +Z
+    camera = scene.cameras[0].model_copy(
+        update={
+            "look_at": None,
+            "rig": FixedRig(type="fixed", position=(0.0, -1.5, 0.4), orientation=tuple(level)),
+        }
+    )
+    scene = scene.model_copy(update={"cameras": [camera]})
+    widget = SceneViewport()
+    qtbot.addWidget(widget)
+    widget.resize(*SIZE)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.show_scene(scene, result.world, result.trajectory)
+    look(widget, (0.0, -1.8, 0.4), 3.0, -90.0, 89.0)  # from above
+    assert widget.drawn_pose(camera.id)[0] == pytest.approx((0.0, -1.5, 0.4))
+    press = widget.project((0.0, -1.5, 0.5))
+    with qtbot.waitSignal(widget.picked) as picked:
+        qtbot.mouseClick(widget.view, Qt.MouseButton.LeftButton, pos=QPoint(*map(round, press)))
+    assert picked.args == [camera.id]
+    mount = result.station.fixture("CAM-E")  # on the wall at −Y
+    target = widget.project(mount.position)
+    with qtbot.waitSignal(widget.transform_edited) as edited:
+        drag(qtbot, widget, press, target, Qt.KeyboardModifier.ControlModifier)
+    camera_id, position, orientation = edited.args
+    assert camera_id == camera.id
+    assert position == pytest.approx(mount.position, abs=1e-9)
+    assert quat.angle_between(orientation, level) < 1e-9

@@ -61,6 +61,17 @@ def test_snapping_stands_the_body_off_the_nearest_fixture_in_reach():
     assert unchanged == pytest.approx([1.0, 0.0, 0.0])
 
 
+def test_pointing_at_a_fixture_snaps_even_when_the_drag_plane_passes_it_by():
+    rail = m.SnapPoint("H1", np.array([2.9, 0.0, 0.0]), np.array([-1.0, 0.0, 0.0]))
+    ray = (np.array([2.7, 0.0, 5.0]), np.array([0.0, 0.0, -1.0]))  # from above, at the spot
+    dragged_to = np.array([2.7, 0.0, 1.0])  # a metre above it in the drag plane
+    assert m.snap_to_fixture(dragged_to, [rail], standoff=0.2)[1] is None
+    landed, fixture = m.snap_to_fixture(dragged_to, [rail], standoff=0.2, ray=ray)
+    assert fixture == "H1"
+    assert landed == pytest.approx([2.7, 0.0, 0.0])
+    assert m.distance_to_ray([1.0, 1.0, 0.0], *ray) == pytest.approx(math.hypot(1.7, 1.0))
+
+
 def test_a_camera_snaps_exactly_onto_a_mount():
     mount = m.SnapPoint("CAM-A", np.array([0.0, 0.0, 2.96]), np.array([0, 0, -1.0]), exact=True)
     landed, fixture = m.snap_to_fixture([0.1, 0.0, 2.8], [mount], standoff=0.3)

@@ -109,21 +109,33 @@ def snap_to_fixture(
     points: Iterable[SnapPoint],
     standoff: float,
     radius: float = SNAP_RADIUS,
+    ray: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, str | None]:
     """The position after snapping: onto the nearest snap point within ``radius``.
 
     A body stands off the fixture by ``standoff`` (its bounding radius) along the fixture's
     normal so it does not start inside the wall; an exact point (a camera mount) is taken
-    as it is. Returns the original position and None when nothing is in reach.
+    as it is. With the mouse ray given, pointing at a fixture is as good as dragging the body
+    next to it (the drag plane may pass the wall at another depth). Returns the original
+    position and None when nothing is in reach.
     """
     position = np.asarray(position, dtype=float)
     best, best_id, best_distance = position, None, radius
     for point in points:
         spot = point.position if point.exact else point.position + standoff * point.normal
         distance = float(np.linalg.norm(spot - position))
+        if ray is not None:
+            distance = min(distance, distance_to_ray(spot, *ray))
         if distance <= best_distance:
             best, best_id, best_distance = spot.astype(float), point.fixture_id, distance
     return best, best_id
+
+
+def distance_to_ray(point, origin, direction) -> float:
+    """Distance from a point to a ray (to its origin when the point is behind it)."""
+    offset = np.asarray(point, dtype=float) - np.asarray(origin, dtype=float)
+    along = max(float(offset @ np.asarray(direction, dtype=float)), 0.0)
+    return float(np.linalg.norm(offset - along * np.asarray(direction, dtype=float)))
 
 
 def moved_start_pose(

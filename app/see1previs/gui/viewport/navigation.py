@@ -39,6 +39,8 @@ PRESETS = {
 FLY_STEP_M = 0.08  # per key press (auto-repeat makes it continuous); Shift ×4
 LOOK_DISTANCE_M = 1.0  # flying keeps the orbit centre this far ahead of the eye
 MIN_DISTANCE_M = 0.25  # zooming closer than this walks the centre forward instead
+FRAME_MARGIN = 1.8  # a framed selection fills a little over half the picture
+MIN_FRAME_DISTANCE_M = 0.5
 
 
 def apply_preset(view, name: str) -> None:
@@ -131,7 +133,7 @@ def fly(view, forward: float, right: float, up: float, fast: bool = False) -> No
 def frame(view, centre: np.ndarray, radius: float) -> None:
     """Keep the view direction, and fit a sphere round what is selected in the picture."""
     half_fov = math.radians(min(view.opts["fov"], 60.0)) / 2.0
-    distance = max(radius / math.sin(half_fov) * 1.1, 0.3)
+    distance = max(radius / math.sin(half_fov) * FRAME_MARGIN, MIN_FRAME_DISTANCE_M)
     view.setCameraPosition(pos=Vector(*centre), distance=distance)
 
 

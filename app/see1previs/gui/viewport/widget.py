@@ -444,7 +444,7 @@ class SceneViewport(QtWidgets.QWidget):
                 exact = self.drawing.camera(drag.owner) is not None
                 points = [p for p in self.interior.snap_points() if p.exact == exact]
                 landed, _ = manipulation.snap_to_fixture(
-                    drag.origin + move, points, 0.0 if exact else drag.standoff
+                    drag.origin + move, points, 0.0 if exact else drag.standoff, ray=ray_now
                 )
                 move = landed - drag.origin
             return move, identity
