@@ -28,6 +28,7 @@ from pydantic.fields import FieldInfo
 
 from see1previs.core import scene as model
 from see1previs.core import scene_cameras as cameras
+from see1previs.core.poses import POSES
 from see1previs.core.scenefile import SceneFileError, parse_scene, scene_json_schema, scene_to_text
 from see1previs.core.sceneissues import format_number
 from see1previs.core.timebase import FrameRate
@@ -42,6 +43,7 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("station", model.Station),
     ("environment", model.Environment),
     ("simulation", model.Simulation),
+    ("blocking", model.Blocking),
     ("Prop", model.Prop),
     ("Shape: box", model.BoxShape),
     ("Shape: sphere", model.SphereShape),
@@ -54,6 +56,14 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Actor", model.Actor),
     ("Cue: impulse", model.ImpulseCue),
     ("Cue: spin", model.SpinCue),
+    ("Cue: push_off", model.PushOffCue),
+    ("Cue: hold", model.HoldCue),
+    ("Cue: release", model.ReleaseCue),
+    ("Cue: grab", model.GrabCue),
+    ("Cue: catch", model.CatchCue),
+    ("Cue: throw", model.ThrowCue),
+    ("Cue: tether", model.TetherCue),
+    ("Cue: pose", model.PoseCue),
     ("Camera", model.Camera),
     ("Rig: fixed", cameras.FixedRig),
     ("Rig: handheld", cameras.HandheldRig),
@@ -63,17 +73,45 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Shot", model.Shot),
 ]
 
+ACTOR_CUES = (
+    model.PushOffCue,
+    model.HoldCue,
+    model.ReleaseCue,
+    model.GrabCue,
+    model.CatchCue,
+    model.ThrowCue,
+    model.TetherCue,
+    model.PoseCue,
+)
+
 # Rules enforced by validators rather than by field constraints, so not introspectable.
 RULES = {
     (model.Scene, "frame_rate"): "1–1000 fps; see Frame rates",
     (model.Scene, "cues"): "every cue at or before `duration`",
-    (model.Scene, "format"): "1 (this version)",
+    (model.Scene, "format"): f"{model.FORMAT_VERSION} (this version)",
     (model.BoxShape, "size"): "each > 0",
     (model.Prop, "inertia"): "each > 0; each at most the sum of the other two",
     (model.Pose, "orientation"): "non-zero; normalised to unit length on load",
     (model.Environment, "ventilation"): "speed ≤ 2",
     (model.ImpulseCue, "target"): "id of a prop or actor",
     (model.SpinCue, "target"): "id of a prop or actor",
+    (model.Actor, "posture"): "a library pose: " + ", ".join(f"`{name}`" for name in POSES),
+    (model.Actor, "joints"): "joint names of an actor, each angle within its human range",
+    **{(cue, "actor"): "id of an actor" for cue in ACTOR_CUES},
+    (model.PushOffCue, "surface"): 'a fixture of the interior, or `"wall"`',
+    (model.PushOffCue, "toward"): "give `toward` or `direction`, not both",
+    (model.PushOffCue, "direction"): "not zero; give `toward` or `direction`, not both",
+    (model.HoldCue, "fixture"): "a fixture of the interior",
+    (model.ReleaseCue, "fixture"): "a fixture the actor holds at `time`",
+    (model.GrabCue, "target"): "id of a prop or actor",
+    (model.CatchCue, "target"): "id of a prop or actor",
+    (model.ThrowCue, "prop"): "id of a prop the actor holds at `time`",
+    (model.ThrowCue, "toward"): "give `toward` or `direction`, not both",
+    (model.ThrowCue, "direction"): "not zero; give `toward` or `direction`, not both",
+    (model.TetherCue, "fixture"): "a fixture of the interior",
+    (model.TetherCue, "until"): "after `time`; ≤ the scene's `duration`",
+    (model.PoseCue, "pose"): "give `pose`, `joints` or both",
+    (model.PoseCue, "joints"): "joint names of an actor, each angle within its human range",
     (model.Camera, "look_at"): "id of a prop or actor, or a point",
     (model.Camera, "focus_target"): "id of a prop or actor",
     (model.Camera, "sensor"): "each > 0 and ≤ 100",
@@ -103,8 +141,8 @@ DESCRIPTIONS = {
             model.MeshShape,
         )
     },
-    (model.ImpulseCue, "type"): "Selects this kind of cue",
-    (model.SpinCue, "type"): "Selects this kind of cue",
+    **{(cue, "type"): "Selects this kind of cue" for cue in (model.ImpulseCue, model.SpinCue)},
+    **{(cue, "type"): "Selects this kind of cue" for cue in ACTOR_CUES},
     (model.Scene, "cameras"): "Cinema cameras, in any order",
     (model.Scene, "shots"): "Shots; shooting order is each shot's `order`",
     (model.Camera, "rig"): "How the camera is held: fixed, handheld or path",
@@ -137,15 +175,18 @@ EXAMPLE = model.Scene(
         )
     ],
     cues=[
+        model.PoseCue(
+            type="pose", id="reach", time=0.5, actor="ana", pose="reach-forward", duration=0.5
+        ),
         model.ImpulseCue(
             type="impulse", id="handoff", time=1.0, target="wrench", impulse=(0.09, 0.0, 0.0)
-        )
+        ),
     ],
 )
 
 BAD_EXAMPLE = """\
 {
-  "format": 1,
+  "format": @FORMAT@,
   "title": "Sc. 4 — the wrench handoff",
   "frame_rate": 23.976,
   "props": [
@@ -157,7 +198,7 @@ BAD_EXAMPLE = """\
     {"type": "impulse", "id": "handoff", "time": 1, "target": "wrenhc", "impulse": [0.09, 0]}
   ]
 }
-"""
+""".replace("@FORMAT@", str(model.FORMAT_VERSION))
 
 
 # -- field tables --------------------------------------------------------------------------------
@@ -223,6 +264,9 @@ def _type_words(annotation: Any, pattern: str | None = None) -> str:
     if origin is list:
         (item,) = get_args(annotation)
         return f"list of {_type_words(_strip(item)[0])}"
+    if origin is dict:
+        key, value = get_args(annotation)
+        return f"object of {_type_words(key)} → {_type_words(value)}"
     if origin is tuple:
         labels = {2: "[width, height]", 3: "[x, y, z]", 4: "[w, x, y, z]"}
         return f"{labels.get(len(get_args(annotation)), 'list')} numbers"

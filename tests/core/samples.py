@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 
+from see1previs.core.scene import FORMAT_VERSION
 from see1previs.core.scenefile import SceneFileError, parse_scene, scene_from_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 _VALID: dict[str, Any] = {
-    "format": 1,
+    "format": FORMAT_VERSION,
     "title": "Test scene",
     "frame_rate": 24,
     "duration": 10,
@@ -31,8 +32,15 @@ _VALID: dict[str, Any] = {
 
 
 def valid_scene_data() -> dict[str, Any]:
-    """A valid scene (three props, one actor, two cues) as fresh JSON data."""
+    """A valid current-format scene (three props, one actor, two cues) as fresh JSON data."""
     return copy.deepcopy(_VALID)
+
+
+def valid_format_1_data() -> dict[str, Any]:
+    """The same scene as a format-1 file stated it (actors had no ``body`` then)."""
+    data = copy.deepcopy(_VALID)
+    data["format"] = 1
+    return data
 
 
 def problems(source: dict[str, Any] | str) -> list[str]:

@@ -12,7 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from see1previs.core.scene import FORMAT_VERSION, ImpulseCue, MeshShape
+from see1previs.core.scene import (
+    FORMAT_VERSION,
+    Blocking,
+    GrabCue,
+    HoldCue,
+    ImpulseCue,
+    MeshShape,
+    PoseCue,
+    ReleaseCue,
+    TetherCue,
+    ThrowCue,
+)
 from see1previs.core.scenefile import load_scene, parse_scene, resolve_asset, scene_to_text
 from tests.core.samples import DATA
 
@@ -32,8 +43,8 @@ def test_sample_loads_and_saves_stably(file: Path) -> None:
     assert scene_to_text(parse_scene(text)) == text
 
 
-def _load(name: str):
-    return load_scene(DATA / "scene-format-1" / name)
+def _load(name: str, version: int = 1):
+    return load_scene(DATA / f"scene-format-{version}" / name)
 
 
 def test_format_1_mug_toss_means_what_it_meant() -> None:
@@ -88,3 +99,80 @@ def test_format_1_new_scene_is_all_defaults() -> None:
     assert scene.frame_rate.fps == 24
     assert scene.station.interior == "see1"
     assert scene.bodies() == [] and scene.cues == []
+
+
+# -- format-1 files under format 2 -------------------------------------------------------------
+
+
+def test_format_1_actors_load_as_the_rigid_placeholders_they_were() -> None:
+    scene = _load("mug-toss.see1.json")
+    assert scene.format == FORMAT_VERSION
+    assert [(actor.id, actor.body) for actor in scene.actors] == [
+        ("maya", "placeholder"),
+        ("ivo", "placeholder"),
+    ]
+    maya = scene.body("maya")
+    assert (maya.height, maya.mass) == (1.68, 61.0)
+    assert maya.posture == "neutral" and maya.joints == {}  # defaults, unused by a placeholder
+
+
+def test_format_1_files_gain_only_the_format_2_defaults() -> None:
+    for name in ("mug-toss.see1.json", "tumbling-wrench.see1.json", "new-scene.see1.json"):
+        scene = _load(name)
+        assert scene.blocking == Blocking(), name
+        assert all(actor.body == "placeholder" for actor in scene.actors), name
+    slate = _load("hand-edited-slate.see1.json")
+    assert [actor.body for actor in slate.actors] == ["placeholder"] * len(slate.actors)
+    assert slate.actors, "the hand-edited file has an actor to migrate"
+
+
+def test_a_migrated_format_1_file_saves_as_format_2_with_its_placeholders() -> None:
+    text = scene_to_text(_load("mug-toss.see1.json"))
+    assert text.startswith(f'{{\n  "format": {FORMAT_VERSION},')
+    saved = parse_scene(text)
+    assert [actor.body for actor in saved.actors] == ["placeholder", "placeholder"]
+    assert '"body": "placeholder"' in text
+
+
+# -- format 2 ----------------------------------------------------------------------------------
+
+
+def test_format_2_new_scene_is_all_defaults() -> None:
+    scene = _load("new-scene.see1.json", 2)
+    assert scene.title == "New scene"
+    assert scene.frame_rate.fps == 24
+    assert scene.bodies() == [] and scene.cues == []
+    assert scene.blocking == Blocking()
+
+
+def test_format_2_two_actors_means_what_it_says() -> None:
+    scene = _load("two-actors.see1.json", 2)
+    assert scene.duration == 6.0
+    assert [body.id for body in scene.bodies()] == ["ball", "ana", "ben"]
+    ana, ben = scene.actors
+    assert (ana.id, ana.body, ana.height, ana.mass) == ("ana", "humanoid", 1.55, 50.0)
+    assert (ben.id, ben.body, ben.height, ben.mass) == ("ben", "humanoid", 1.95, 100.0)
+    assert ana.posture == "neutral" and ben.posture == "tuck"
+    assert [(cue.type, cue.id, cue.time) for cue in scene.cues] == [
+        ("tether", "clip-ben", 0.0),
+        ("pose", "ready", 0.5),
+        ("hold", "steady", 1.0),
+        ("grab", "take-ball", 1.5),
+        ("release", "let-go", 2.0),
+        ("throw", "toss", 2.5),
+    ]
+    tether, pose, hold, grab, release, throw = scene.cues
+    assert isinstance(tether, TetherCue)
+    assert (tether.actor, tether.fixture, tether.length, tether.until) == ("ben", "FR1", 2.0, None)
+    assert isinstance(pose, PoseCue)
+    assert (pose.actor, pose.pose, pose.duration) == ("ana", "reach-forward", 0.8)
+    assert pose.joints == {"right_elbow_flexion": 20.0}
+    assert isinstance(hold, HoldCue)
+    assert (hold.actor, hold.fixture, hold.limb) == ("ana", "H5", "left_hand")
+    assert isinstance(grab, GrabCue)
+    assert (grab.actor, grab.target, grab.hand) == ("ana", "ball", "right")
+    assert isinstance(release, ReleaseCue)
+    assert (release.actor, release.fixture) == ("ana", "H5")
+    assert isinstance(throw, ThrowCue)
+    assert (throw.actor, throw.prop, throw.speed, throw.toward) == ("ana", "ball", 1.5, "ben")
+    assert throw.direction is None

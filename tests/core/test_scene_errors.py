@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from see1previs.core.scene import Prop, Scene
+from see1previs.core.scene import FORMAT_VERSION, Prop, Scene
 from see1previs.core.scenefile import SceneFileError, load_scene, parse_scene, scene_from_data
 from see1previs.core.sceneissues import SceneIssue, issues_from_validation_error
 from tests.core.samples import problems, valid_scene_data
@@ -262,7 +262,8 @@ def test_unknown_cue_type() -> None:
     data = valid_scene_data()
     data["cues"][1]["type"] = "twist"
     assert problems(data) == [
-        "cues[1]: cue type 'twist' is not one of impulse, spin (did you mean 'spin'?)"
+        "cues[1]: cue type 'twist' is not one of impulse, spin, push_off, hold, release, grab, "
+        "catch, throw, tether, pose (did you mean 'spin'?)"
     ]
 
 
@@ -276,7 +277,9 @@ def test_errors_inside_a_shape_have_the_files_path_not_pydantics() -> None:
 def test_actor_body_must_be_a_known_model() -> None:
     data = valid_scene_data()
     data["actors"][0]["body"] = "robot"
-    assert problems(data) == ["actors[0].body: must be 'placeholder', got the text 'robot'"]
+    assert problems(data) == [
+        "actors[0].body: must be 'humanoid' or 'placeholder', got the text 'robot'"
+    ]
 
 
 # -- ids, colours, text ------------------------------------------------------------------------
@@ -415,7 +418,8 @@ def test_reference_check_on_raw_data_does_not_repeat_field_errors() -> None:
         "props[2].id: must be an id of letters, digits, '_', '-', '.' (starting with a letter "
         "or digit), got the text 'b b'",
         "cues[0].target: must be text in double quotes, got 7",
-        "cues[1]: cue type 'twist' is not one of impulse, spin (did you mean 'spin'?)",
+        "cues[1]: cue type 'twist' is not one of impulse, spin, push_off, hold, release, grab, "
+        "catch, throw, tether, pose (did you mean 'spin'?)",
     ]
 
 
@@ -475,7 +479,7 @@ def test_missing_format_means_not_a_scene() -> None:
     del data["format"]
     (problem,) = problems(data)
     assert problem.startswith("format: is missing, so this is not a SEE-1 scene file")
-    assert '"format": 1' in problem
+    assert f'"format": {FORMAT_VERSION}' in problem
 
 
 def test_a_json_file_of_something_else_is_not_a_scene() -> None:
@@ -484,24 +488,26 @@ def test_a_json_file_of_something_else_is_not_a_scene() -> None:
 
 
 def test_newer_format_is_refused_with_the_file_name_and_nothing_else() -> None:
+    newer = FORMAT_VERSION + 1
     data = valid_scene_data()
-    data["format"] = 3
-    data["props"][0]["mass"] = -1  # whatever format 3 means, it is not for this version
+    data["format"] = newer
+    data["props"][0]["mass"] = -1  # whatever the newer format means, it is not for this version
     data["hologram"] = True
     with pytest.raises(SceneFileError) as caught:
         parse_scene(json.dumps(data), "stage/scene.see1.json")
     assert [str(issue) for issue in caught.value.issues] == [
-        "format: scene.see1.json was saved by a newer SEE-1 Previs (format 3); this version "
-        "reads formats up to 1 — please update"
+        f"format: scene.see1.json was saved by a newer SEE-1 Previs (format {newer}); this "
+        f"version reads formats up to {FORMAT_VERSION} — please update"
     ]
 
 
 def test_newer_format_without_a_file_name() -> None:
+    newer = FORMAT_VERSION + 1
     data = valid_scene_data()
-    data["format"] = 2
+    data["format"] = newer
     assert problems(data) == [
-        "format: this scene was saved by a newer SEE-1 Previs (format 2); this version reads "
-        "formats up to 1 — please update"
+        f"format: this scene was saved by a newer SEE-1 Previs (format {newer}); this version "
+        f"reads formats up to {FORMAT_VERSION} — please update"
     ]
 
 
