@@ -12,6 +12,7 @@ Used from the spec files only (``from bundle_contents import ...``); it needs Py
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PyInstaller.utils.hooks import (
@@ -40,15 +41,10 @@ def _not_a_test(name: str) -> bool:
 def hidden_imports() -> list[str]:
     """Modules no static import reaches, but the application loads at run time."""
     names = collect_submodules("see1previs")  # every layer, including ones added later (gui)
+    names += RENDERER_MODULES[_platform()]
     names += [
-        # MuJoCo's offscreen renderer and the EGL binding it drives through PyOpenGL.
-        "mujoco.egl",
-        "mujoco.egl.egl_ext",
         "mujoco.rendering.classic.gl_context",
         "mujoco.rendering.classic.renderer",
-        "OpenGL.platform.egl",
-        "OpenGL.platform.glx",
-        "OpenGL.EGL",
         "OpenGL.GL",
         # trimesh imports its optional helpers inside functions.
         "rtree",
@@ -69,9 +65,37 @@ def hidden_imports() -> list[str]:
     for module in USD_MODULES:  # each loads its compiled half (pxr.Tf._tf) by name
         names += collect_submodules(f"pxr.{module}")
     names += collect_submodules("opentimelineio", filter=_not_a_test)
-    names += collect_submodules("OpenGL.EGL")
+    if _platform() == "linux":
+        names += collect_submodules("OpenGL.EGL")
     names += collect_submodules("pyqtgraph.opengl")
     return names
+
+
+def _platform() -> str:
+    if sys.platform.startswith("win"):
+        return "windows"
+    return "macos" if sys.platform == "darwin" else "linux"
+
+
+# MuJoCo's offscreen renderer per platform (``MUJOCO_GL``): EGL on Linux (headless, Mesa's
+# llvmpipe where there is no GPU), a hidden GLFW window on Windows, CGL on macOS; and the
+# PyOpenGL platform module each one drives.
+RENDERER_MODULES = {
+    "linux": [
+        "mujoco.egl",
+        "mujoco.egl.egl_ext",
+        "OpenGL.platform.egl",
+        "OpenGL.platform.glx",
+        "OpenGL.EGL",
+    ],
+    "windows": ["mujoco.glfw", "glfw", "OpenGL.platform.win32", "OpenGL.WGL"],
+    "macos": ["mujoco.cgl", "mujoco.cgl.cgl", "mujoco.glfw", "glfw", "OpenGL.platform.darwin"],
+}
+OTHER_RENDERERS = {
+    "linux": ["glfw", "mujoco.glfw", "mujoco.cgl", "mujoco.osmesa"],
+    "windows": ["mujoco.egl", "mujoco.cgl", "mujoco.osmesa"],
+    "macos": ["mujoco.egl", "mujoco.osmesa"],
+}
 
 
 # The USD Python modules the exporters use (``from pxr import Gf, Sdf, Usd, UsdGeom, Vt``) and
@@ -94,7 +118,7 @@ def _unused_usd_modules() -> list[str]:
 
 def excludes() -> list[str]:
     """Modules the bundle leaves out."""
-    return EXCLUDES + _unused_usd_modules()
+    return EXCLUDES + OTHER_RENDERERS[_platform()] + _unused_usd_modules()
 
 
 def data_files() -> list[tuple[str, str]]:
@@ -115,6 +139,8 @@ def binary_files() -> list[tuple[str, str]]:
     """Shared libraries loaded with dlopen/ctypes rather than linked: PyInstaller misses them."""
     binaries = collect_dynamic_libs("mujoco")  # libmujoco and its plugin folder
     binaries += collect_dynamic_libs("coacd")  # lib_coacd.so, loaded through ctypes
+    if _platform() != "linux":
+        binaries += collect_dynamic_libs("glfw")  # the GLFW library for MuJoCo's hidden window
     return [(src, dest) for src, dest in binaries if "studio" not in src]
 
 
@@ -138,7 +164,6 @@ EXCLUDES = [
     "pyvirtualdisplay",
     "xvfbwrapper",
     "lib2to3",
-    "glfw",
     "mujoco.viewer",
     "mujoco.studio",
     "mujoco.usd",
@@ -203,31 +228,39 @@ EXCLUDES = [
 
 # Files dropped after analysis (matched against the path inside the bundle): Qt plugins and
 # translations the application does not use, and libraries' test data.
-# The app is English only and draws on X11 (XWayland on Wayland desktops): one platform plugin,
-# xcb, with its GLX and EGL integrations. Wayland, framebuffer and VNC platforms, the GTK theme
-# (it pulls in GTK's whole library stack), evdev input and the TLS/network plugins stay out.
+# The app is English only and, on Linux, draws on X11 (XWayland on Wayland desktops): one
+# platform plugin, xcb, with its GLX and EGL integrations. Wayland, framebuffer and VNC
+# platforms, the GTK theme (it pulls in GTK's whole library stack), evdev input and the
+# TLS/network plugins stay out. Paths are matched with "/" on every platform.
 UNWANTED_IN_BUNDLE = (
-    "PySide6/Qt/translations",
-    "PySide6/Qt/qml",
-    "PySide6/Qt/plugins/qmltooling",
-    "PySide6/Qt/plugins/sqldrivers",
-    "PySide6/Qt/plugins/designer",
-    "PySide6/Qt/plugins/multimedia",
-    "PySide6/Qt/plugins/sceneparsers",
-    "PySide6/Qt/plugins/renderers",
-    "PySide6/Qt/plugins/geometryloaders",
-    "PySide6/Qt/plugins/egldeviceintegrations",
-    "PySide6/Qt/plugins/generic",
-    "PySide6/Qt/plugins/networkinformation",
-    "PySide6/Qt/plugins/tls",
-    "PySide6/Qt/plugins/wayland-",
-    "PySide6/Qt/plugins/platformthemes/libqgtk3",
-    "PySide6/Qt/plugins/platforms/libqeglfs",
-    "PySide6/Qt/plugins/platforms/libqlinuxfb",
-    "PySide6/Qt/plugins/platforms/libqminimalegl",
-    "PySide6/Qt/plugins/platforms/libqvkkhrdisplay",
-    "PySide6/Qt/plugins/platforms/libqvnc",
-    "PySide6/Qt/plugins/platforms/libqwayland",
+    "PySide6/Qt/translations/",  # Linux and macOS wheels keep Qt under PySide6/Qt,
+    "PySide6/translations/",  # Windows wheels directly under PySide6
+    "PySide6/Qt/qml/",
+    "PySide6/qml/",
+    *(
+        f"/plugins/{folder}"
+        for folder in (
+            "qmltooling",
+            "sqldrivers",
+            "designer",
+            "multimedia",
+            "sceneparsers",
+            "renderers",
+            "geometryloaders",
+            "egldeviceintegrations",
+            "generic",
+            "networkinformation",
+            "tls",
+            "wayland-",
+            "platformthemes/libqgtk3",
+            "platforms/libqeglfs",
+            "platforms/libqlinuxfb",
+            "platforms/libqminimalegl",
+            "platforms/libqvkkhrdisplay",
+            "platforms/libqvnc",
+            "platforms/libqwayland",
+        )
+    ),
     "libQt6WaylandClient.",
     "libQt6WlShellIntegration.",
     "libQt6EglFSDeviceIntegration.",
@@ -260,7 +293,11 @@ BUNDLED_SYSTEM_LIBRARIES = (
 
 def without_unwanted(toc):
     """A TOC list without the entries ``UNWANTED_IN_BUNDLE`` names."""
-    return [entry for entry in toc if not any(part in entry[0] for part in UNWANTED_IN_BUNDLE)]
+    return [
+        entry
+        for entry in toc
+        if not any(part in entry[0].replace("\\", "/") for part in UNWANTED_IN_BUNDLE)
+    ]
 
 
 def is_system_library(entry) -> bool:
