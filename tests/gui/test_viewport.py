@@ -295,8 +295,10 @@ def test_keys_fly_through_and_frame(viewport, baked, qtbot):
         np.linalg.norm(navigation.eye_position(view) - result.trajectory.pose("ball", 4.0)[0]) < 1.0
     )
 
-    qtbot.keyClick(view, Qt.Key.Key_7)
+    qtbot.keyClick(view, Qt.Key.Key_2)
     assert navigation.view_direction(view) == pytest.approx([0, 0, -1])
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert result.station.contains(navigation.eye_position(view))
 
 
 def test_mouse_orbits_looks_and_zooms(viewport, qtbot):
@@ -433,3 +435,39 @@ def test_a_fixed_camera_drags_and_snaps_onto_a_mount(qtbot, baked):
     assert camera_id == camera.id
     assert position == pytest.approx(mount.position, abs=1e-9)
     assert quat.angle_between(orientation, level) < 1e-9
+
+
+def test_in_a_window_the_viewport_keeps_its_keys_and_leaves_the_rest(qtbot, baked):
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    scene, result = baked
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    viewport = SceneViewport()
+    window.setCentralWidget(viewport)
+    fired = []
+    for key in ("Esc", "G", "Space"):
+        action = QAction(key, window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda checked=False, k=key: fired.append(k))
+        window.addAction(action)
+    window.resize(*SIZE)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)  # window shortcuts only work in the active window
+    viewport.show_scene(scene, result.world, result.trajectory)
+    viewport.set_selection(["slate"])
+    viewport.view.setFocus()
+    # Keys typed into the window (through the shortcut system), not sent to a widget.
+    keyboard = window.windowHandle()
+    qtbot.mouseMove(viewport.view, QPoint(200, 150))
+    qtbot.keyClick(keyboard, Qt.Key.Key_G)  # the viewport's move, not the window's G
+    assert viewport._drag is not None
+    qtbot.mouseMove(viewport.view, QPoint(260, 150))
+    qtbot.keyClick(keyboard, Qt.Key.Key_Escape)  # cancels the move
+    assert fired == []
+    assert viewport._drag is None
+    qtbot.keyClick(keyboard, Qt.Key.Key_Escape)  # nothing to cancel: the window's Esc
+    qtbot.keyClick(keyboard, Qt.Key.Key_Space)
+    assert fired == ["Esc", "Space"]

@@ -20,7 +20,7 @@ G / R                move / turn the selection with the mouse; click or Enter co
                      right click or Esc cancels
 X Y Z                constrain the move to, or turn about, that module axis (again: free)
 F                    frame the selection (everything when nothing is selected)
-1 3 7 0              front, hatch, top and overview (perspective) views; Home too
+1 2 3 4              hatch, top, front and overview (perspective) views
 T                    show or hide the ghost trails of unselected bodies
 ===================  ========================================================================
 """
@@ -51,8 +51,22 @@ PICK_SLACK_PX = 6  # a click this close to a small object still picks it
 OUTLINE_PX = 3.0  # the selection outline's width on screen
 HINT = (
     "drag orbit · Shift/middle pan · wheel zoom · right-drag look · WASD fly · "
-    "F frame · 1 front · 3 hatch · 7 top · 0 overview · G move · R turn"
+    "F frame · 1 hatch · 2 top · 3 front · 4 overview · G move · R turn"
 )
+# The same keys as the main window's View menu.
+VIEW_KEYS = {
+    Qt.Key.Key_1: "hatch",
+    Qt.Key.Key_2: "top",
+    Qt.Key.Key_3: "front",
+    Qt.Key.Key_4: "perspective",
+}
+# Keys the viewport keeps for itself while it has the focus, even where the window has a
+# shortcut on them; Esc and Enter only while a move or turn is in progress.
+OWN_KEYS = {
+    *VIEW_KEYS,
+    *(getattr(Qt.Key, f"Key_{c}") for c in "WASDQEGRXYZTF"),
+}
+DRAG_KEYS = {Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter}
 
 
 @dataclass
@@ -104,6 +118,18 @@ class _GLView(gl.GLViewWidget):
 
     def keyReleaseEvent(self, ev):
         ev.accept()
+
+    def event(self, ev):
+        if ev.type() == QtCore.QEvent.Type.ShortcutOverride:
+            plain = not (
+                ev.modifiers()
+                & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+            )
+            dragging = self._owner._drag is not None
+            if plain and (ev.key() in OWN_KEYS or (dragging and ev.key() in DRAG_KEYS)):
+                ev.accept()
+                return True
+        return super().event(ev)
 
 
 class SceneViewport(QtWidgets.QWidget):
@@ -350,13 +376,7 @@ class SceneViewport(QtWidgets.QWidget):
             Qt.Key.Key_E: (0, 0, 1),
             Qt.Key.Key_Q: (0, 0, -1),
         }
-        views = {
-            Qt.Key.Key_1: "front",
-            Qt.Key.Key_3: "hatch",
-            Qt.Key.Key_7: "top",
-            Qt.Key.Key_0: "perspective",
-            Qt.Key.Key_Home: "perspective",
-        }
+        views = VIEW_KEYS
         axes = {Qt.Key.Key_X: "x", Qt.Key.Key_Y: "y", Qt.Key.Key_Z: "z"}
         if key in flights and not (mods & Qt.KeyboardModifier.ControlModifier):
             navigation.fly(self.view, *flights[key], fast=fast)
