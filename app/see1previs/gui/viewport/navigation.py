@@ -24,7 +24,7 @@ from pyqtgraph import Vector
 @dataclass(frozen=True)
 class ViewPreset:
     centre: tuple[float, float, float]
-    distance: float
+    distance: float | None  # None: as close as fits the whole cabin in the picture
     azimuth: float  # deg
     elevation: float  # deg
     fov: float  # deg, horizontal
@@ -32,10 +32,11 @@ class ViewPreset:
 
 PRESETS = {
     "hatch": ViewPreset((0.0, 0.0, 0.0), 2.55, 0.0, 6.0, 80.0),
-    "front": ViewPreset((0.3, 0.0, 0.0), 11.0, -90.0, 0.0, 60.0),
-    "top": ViewPreset((0.3, 0.0, 0.0), 11.0, -90.0, 90.0, 60.0),
-    "perspective": ViewPreset((0.3, 0.0, 0.0), 12.0, -55.0, 28.0, 60.0),
+    "front": ViewPreset((0.5, 0.0, 0.0), None, -90.0, 0.0, 50.0),
+    "top": ViewPreset((0.5, 0.0, 0.0), None, -90.0, 90.0, 50.0),
+    "perspective": ViewPreset((0.4, 0.0, 0.0), None, -55.0, 28.0, 50.0),
 }
+CABIN_RADIUS_M = 3.6  # a sphere round the SEE-1 cabin and its hatch tunnel, about (0.5, 0, 0)
 FLY_STEP_M = 0.08  # per key press (auto-repeat makes it continuous); Shift ×4
 LOOK_DISTANCE_M = 1.0  # flying keeps the orbit centre this far ahead of the eye
 MIN_DISTANCE_M = 0.25  # zooming closer than this walks the centre forward instead
@@ -51,9 +52,10 @@ def apply_preset(view, name: str) -> None:
             f"unknown view '{name}'; the preset views are {', '.join(PRESETS)}"
         ) from None
     view.opts["fov"] = preset.fov
+    distance = preset.distance or fit_distance(view, CABIN_RADIUS_M)
     view.setCameraPosition(
         pos=Vector(*preset.centre),
-        distance=preset.distance,
+        distance=distance,
         azimuth=preset.azimuth,
         elevation=preset.elevation,
     )
@@ -130,10 +132,17 @@ def fly(view, forward: float, right: float, up: float, fast: bool = False) -> No
     _move_centre(view, step * (forward * ahead + right * side + up * lift))
 
 
-def frame(view, centre: np.ndarray, radius: float) -> None:
+def fit_distance(view, radius: float) -> float:
+    """How far from its centre a sphere of ``radius`` just fits in the picture."""
+    half_h = math.radians(view.opts["fov"]) / 2.0  # pyqtgraph's field of view is horizontal
+    aspect = max(view.height(), 1) / max(view.width(), 1)
+    half_v = math.atan(math.tan(half_h) * aspect)
+    return radius / math.sin(min(half_h, half_v))
+
+
+def frame(view, centre: np.ndarray, radius: float, margin: float = FRAME_MARGIN) -> None:
     """Keep the view direction, and fit a sphere round what is selected in the picture."""
-    half_fov = math.radians(min(view.opts["fov"], 60.0)) / 2.0
-    distance = max(radius / math.sin(half_fov) * FRAME_MARGIN, MIN_FRAME_DISTANCE_M)
+    distance = max(fit_distance(view, radius) * margin, MIN_FRAME_DISTANCE_M)
     view.setCameraPosition(pos=Vector(*centre), distance=distance)
 
 

@@ -221,7 +221,8 @@ class SceneViewport(QtWidgets.QWidget):
         """Fit the selection (or, with nothing selected, the whole cabin) in the view."""
         bounds = self.drawing.bounds_of(self.selection) if self.drawing else None
         if bounds is None:
-            navigation.frame(self.view, np.array([0.3, 0.0, 0.0]), 3.3)
+            centre = np.array(navigation.PRESETS["perspective"].centre)
+            navigation.frame(self.view, centre, navigation.CABIN_RADIUS_M, margin=1.0)
         else:
             navigation.frame(self.view, *bounds)
 
