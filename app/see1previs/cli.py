@@ -205,6 +205,7 @@ def _count(items: Sequence[object] | int, noun: str) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from see1previs.physics.blocking_report import blocking_report
     from see1previs.physics.cache import BakeCache
     from see1previs.physics.report import SimulationReport
     from see1previs.physics.simulation import simulate
@@ -226,10 +227,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.out:
         result.trajectory.save_npz(args.out)
     report = SimulationReport.build(result.world, result.trajectory, result.from_cache)
+    blocking = blocking_report(scene, result.trajectory, result.station)
     if args.json:
-        print(json.dumps(_report_json(report), indent=2))
+        print(json.dumps({**_report_json(report), "blocking": blocking.to_json()}, indent=2))
     elif args.report:
         print(report.to_text())
+        if scene.actors:
+            print()
+            print(blocking.to_text(scene))
     else:
         source = "loaded from cache" if result.from_cache else f"baked in {elapsed:.1f} s"
         print(f"{args.scene}: {report.frames} frames, {report.contact_count} contacts, {source}")

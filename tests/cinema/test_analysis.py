@@ -26,12 +26,12 @@ def see1():
 def analysed(see1, cameras, props=(), actors=(), shot_camera="A", duration=1.0, extra_shots=()):
     scene = Scene.model_validate(
         {
-            "format": 1,
+            "format": 2,
             "duration": duration,
             "frame_rate": 12,
             "environment": {"air_drag": False},
             "props": list(props),
-            "actors": list(actors),
+            "actors": [{"body": "placeholder", **actor} for actor in actors],
             "cameras": cameras,
             "shots": [
                 {"id": "s1", "camera": shot_camera, "start": 0.0, "end": duration},

@@ -24,13 +24,13 @@ def see1():
 def scene_with(cameras, props=None, actors=None, duration=2.0, frame_rate=24) -> Scene:
     return Scene.model_validate(
         {
-            "format": 1,
+            "format": 2,
             "title": "camera test",
             "frame_rate": frame_rate,
             "duration": duration,
             "environment": {"air_drag": False},
             "props": props if props is not None else [sphere_prop("ball", (0.5, 0.3, -0.2))],
-            "actors": actors or [],
+            "actors": [{"body": "placeholder", **actor} for actor in actors or []],
             "cameras": cameras,
         }
     )

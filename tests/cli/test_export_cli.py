@@ -19,7 +19,7 @@ from tests.physics.scenes import sphere_prop
 
 def write_scene(folder: Path, **changes) -> Path:
     data = {
-        "format": 1,
+        "format": 2,
         "title": "export test",
         "frame_rate": 24,
         "duration": 2.0,

@@ -30,7 +30,7 @@ def make_scene(
     """A scene with one body of every shape, an actor, fixed cameras and the given shots."""
     return Scene.model_validate(
         {
-            "format": 1,
+            "format": 2,
             "title": "Export test",
             "frame_rate": frame_rate,
             "duration": duration,
@@ -54,7 +54,9 @@ def make_scene(
                 },
                 {"id": "wrench", "shape": {"type": "mesh", "file": "wrench.obj"}, "mass": 0.3},
             ],
-            "actors": [{"id": "mia", "name": "Mia", "height": 1.7, "mass": 60.0}],
+            "actors": [
+                {"id": "mia", "name": "Mia", "body": "placeholder", "height": 1.7, "mass": 60.0}
+            ],
             "cameras": [
                 {
                     "id": camera_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from see1previs.core.scene import Scene
+from see1previs.core.scene import FORMAT_VERSION, Scene
 
 
 def sphere_prop(
@@ -40,13 +40,14 @@ def make_scene(
 ) -> Scene:
     return Scene.model_validate(
         {
-            "format": 1,
+            "format": FORMAT_VERSION,
             "title": "physics test",
             "frame_rate": frame_rate,
             "duration": duration,
             "environment": {"air_drag": air_drag, **environment},
             "props": props or [],
-            "actors": actors or [],
+            # Actors in these tests are rigid capsules unless they ask for a humanoid.
+            "actors": [{"body": "placeholder", **actor} for actor in actors or []],
             "cues": cues or [],
         }
     )

@@ -63,7 +63,7 @@ def frame_of(traj: Trajectory, t: float) -> int:
 def busy_scene_data() -> dict:
     """Props that hit each other and the wall, with air drag, ventilation and a cue."""
     return {
-        "format": 1,
+        "format": 2,
         "title": "determinism",
         "frame_rate": 24,
         "duration": 2.0,

@@ -32,7 +32,7 @@ HULL_RADIUS = 3.0  # m, SEE-1 is a ~6 m inner-diameter sphere
 
 def scene_data(props: list[dict], **fields) -> dict:
     return {
-        "format": 1,
+        "format": 2,
         "title": "cache test",
         "frame_rate": 24,
         "duration": 1.0,

@@ -16,7 +16,7 @@ from see1previs.render.storyboard import render_storyboard, storyboard_frame_ind
 def green_ball_scene(ball_at, look_at, body="arri-alexa-mini-lf", focal=35) -> Scene:
     return Scene.model_validate(
         {
-            "format": 1,
+            "format": 2,
             "duration": 1.0,
             "frame_rate": 24,
             "environment": {"air_drag": False},

@@ -429,17 +429,22 @@ def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
     prop_ids = [prop.id for prop in scene.props]
 
     def unknown(path: str, cue: Any, wanted: str, choices: list[str], kind: str) -> None:
+        what = (
+            f"cue '{cue.id}' ({cue.type})"
+            if isinstance(cue, ACTOR_CUE_TYPES)
+            else f"cue '{cue.id}'"
+        )
         problems.append(
             (
                 path,
-                f"cue '{cue.id}' ({cue.type}) refers to '{wanted}', which is not {kind} in this "
+                f"{what} refers to '{wanted}', which is not {kind} in this "
                 f"scene{_closest(wanted, choices)}",
             )
         )
 
     for index, cue in enumerate(scene.cues):
         where = f"cues[{index}]"
-        if isinstance(cue, ImpulseCue | SpinCue):
+        if not isinstance(cue, ACTOR_CUE_TYPES):
             if cue.target not in body_ids:
                 unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
         else:

@@ -217,6 +217,8 @@ class ActorCues:
                 catch.rig.id,
                 hand,
             ):
+                mujoco.mj_forward(self.model, data)
+                self._absorb(catch.rig, hand, catch.cue.target)
                 self._close_grip(catch.rig, hand, catch.cue.target)
                 catch.outcome.at = t
                 catch.outcome.distance = distance
@@ -378,10 +380,10 @@ class ActorCues:
         origin = self.world.com(cue.prop)
         direction = self._aim(cue.toward, cue.direction, origin, t)
         impulse = actor_mass * prop_mass / (actor_mass + prop_mass) * cue.speed * direction
-        _apply_impulse(self.model, self.data, prop.body_id, impulse, self.data.xipos[prop.body_id])
-        _apply_impulse(
-            self.model, self.data, rig.limb_body[hand], -impulse, rig.grip_point(self.data, hand)
-        )
+        model, data = self.model, self.data
+        _apply_impulse(model, data, prop.body_id, impulse, data.xipos[prop.body_id])
+        root_dof = self.world.by_id[rig.id].qvel_adr
+        _recoil(model, data, root_dof, rig.limb_body[hand], -impulse, rig.grip_point(data, hand))
         mujoco.mj_forward(self.model, self.data)
         outcome.details = {
             "impulse": [float(c) for c in impulse],
@@ -462,6 +464,38 @@ class ActorCues:
         data.eq_active[eq] = 1
         self.in_hand[(rig.id, hand)] = target
 
+    def _absorb(self, rig: ActorRig, hand: str, target: str) -> None:
+        """The catch itself: a perfectly inelastic impulse between the target and the hand.
+
+        The impulse that leaves the target moving with the catching hand, the actor taking
+        it as a whole body (see :func:`_recoil`); the grip weld then holds the two together.
+        """
+        model, data = self.model, self.data
+        target_handle = self.world.by_id[target]
+        if target_handle.rig is not None:
+            return  # catching a person: the grip constraint alone brings them together
+        body = target_handle.body_id
+        root_dof = self.world.by_id[rig.id].qvel_adr
+        hand_body = rig.limb_body[hand]
+        grip = rig.grip_point(data, hand)
+        jac = np.zeros((3, model.nv))
+        mujoco.mj_jac(model, data, jac, None, grip, hand_body)
+        relative = data.qvel[target_handle.qvel_adr : target_handle.qvel_adr + 3] - jac @ data.qvel
+        # Response of the hand point to a unit impulse on the whole body, per axis.
+        response = np.zeros((3, 3))
+        saved = data.qvel.copy()
+        for axis in range(3):
+            unit = np.zeros(3)
+            unit[axis] = 1.0
+            _recoil(model, data, root_dof, hand_body, unit, grip)
+            response[:, axis] = jac @ (data.qvel - saved)
+            data.qvel[:] = saved
+        mass = float(model.body_subtreemass[body])
+        impulse = -np.linalg.solve(np.eye(3) / mass + response, relative)
+        _apply_impulse(model, data, body, impulse, data.xipos[body])
+        _recoil(model, data, root_dof, hand_body, -impulse, grip)
+        mujoco.mj_forward(model, data)
+
     def _open_grip(self, rig: ActorRig, hand: str, target: str) -> None:
         self.data.eq_active[rig.grip_eq[(hand, target)]] = 0
         self.in_hand.pop((rig.id, hand), None)
@@ -529,6 +563,28 @@ def _apply_impulse(model, data, body: int, impulse: np.ndarray, point: np.ndarra
     delta = np.zeros(model.nv)
     mujoco.mj_solveM(model, data, delta.reshape(1, -1), generalized.reshape(1, -1))
     data.qvel[:] += delta
+
+
+def _recoil(model, data, root_dof: int, body: int, impulse: np.ndarray, point: np.ndarray) -> None:
+    """The thrower's recoil: the whole body takes the impulse at the hand, joints unchanged.
+
+    Solving with the root's 6x6 block of the mass matrix (the composite inertia of the whole
+    body) changes the actor's momentum by exactly ``impulse`` and its angular momentum about
+    the centre of mass by exactly (hand - COM) x impulse, as for a rigid body; the arm does
+    not snap back, which keeps the integrator's momentum error at round-off.
+    """
+    generalized = np.zeros(model.nv)
+    mujoco.mj_applyFT(model, data, impulse, np.zeros(3), point, body, generalized)
+    block = np.zeros((6, 6))
+    unit = np.zeros(model.nv)
+    column = np.zeros(model.nv)
+    for k in range(6):
+        unit[:] = 0.0
+        unit[root_dof + k] = 1.0
+        mujoco.mj_mulM(model, data, column, unit)
+        block[:, k] = column[root_dof : root_dof + 6]
+    rates = np.linalg.solve(block, generalized[root_dof : root_dof + 6])
+    data.qvel[root_dof : root_dof + 6] += rates
 
 
 def _segment_limb(limb: str) -> tuple[str, ...]:

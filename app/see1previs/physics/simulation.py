@@ -14,6 +14,7 @@ from see1previs.core.scene import Scene
 from see1previs.physics.bake import CancelCheck, ProgressCallback, bake, station_for
 from see1previs.physics.bodies import BodySetupError
 from see1previs.physics.cache import BakeCache, bake_key
+from see1previs.physics.cue_checks import actor_cue_problems
 from see1previs.physics.placement import placement_problems
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import World
@@ -43,6 +44,9 @@ def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
         station = station_for(scene, scene_dir)
     except StationError as exc:
         raise SceneSetupError([("station.interior", str(exc))]) from exc
+    cue_problems = actor_cue_problems(scene, station)
+    if cue_problems:
+        raise SceneSetupError(cue_problems)
     try:
         world = World.build(scene, station, scene_dir)
     except BodySetupError as exc:

@@ -1,0 +1,263 @@
+"""The blocking report: each actor's cues with their outcome, and every safety warning.
+
+Built from a baked trajectory (so a cached bake gives the same report): the cue outcomes the
+bake recorded, plus warnings found in the motion itself —
+
+- a cue that could not be performed (a push-off or hold out of reach, a missed catch, a
+  throw of a prop that is not in hand, a tether clipped from too far away);
+- an actor hitting the wall, a fixture or another actor faster than the safe speed
+  (``scene.blocking.safe_speed``, 0.5 m/s by default), and any head contact faster than
+  ``head_strike_speed``;
+- a tether going taut;
+- an actor drifting into the hatch vestibule when no cue of theirs takes them there.
+
+The CLI prints it (``simulate --report``); the GUI lists the warnings and jumps to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from see1previs.core.scene import Scene
+from see1previs.core.scene_cues import ACTOR_CUE_TYPES
+from see1previs.physics.trajectory import Trajectory
+from see1previs.station.model import Station, UnknownFixtureError
+
+OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
+VESTIBULE_MARGIN = 0.05  # m beyond the hatch radius where the open cabin begins
+VESTIBULE_LINKS = ("lower_trunk", "head")  # a person is "in" the vestibule by hips or head
+
+
+@dataclass
+class CueLine:
+    """One actor cue and what became of it in the bake."""
+
+    index: int
+    id: str
+    type: str
+    actor: str
+    time: float
+    outcome: str
+    reason: str
+    at: float | None = None
+    distance: float | None = None
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class BlockingWarning:
+    """Something the director must look at, at a time, for an actor."""
+
+    kind: str  # missed_catch | unreachable | impossible_cue | cue_warning | hard_contact |
+    #            head_strike | tether_taut | vestibule
+    actor: str
+    time: float
+    message: str
+    position: tuple[float, float, float] | None = None
+
+
+@dataclass
+class BlockingReport:
+    cues: list[CueLine]
+    warnings: list[BlockingWarning]
+
+    def for_actor(self, actor_id: str) -> tuple[list[CueLine], list[BlockingWarning]]:
+        return (
+            [cue for cue in self.cues if cue.actor == actor_id],
+            [warning for warning in self.warnings if warning.actor == actor_id],
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "cues": [asdict(cue) for cue in self.cues],
+            "warnings": [asdict(warning) for warning in self.warnings],
+        }
+
+    def to_text(self, scene: Scene) -> str:
+        lines = ["Blocking"]
+        if not scene.actors:
+            return "Blocking: no actors"
+        rate = scene.frame_rate
+        for actor in scene.actors:
+            cues, warnings = self.for_actor(actor.id)
+            title = actor.name or actor.id
+            lines.append(f"  {title} ({actor.id}): {len(cues)} cues, {len(warnings)} warnings")
+            for cue in cues:
+                stamp = rate.timecode(rate.frame_at(cue.time))
+                mark = {OK: "ok", WARNING: "WARNING", IMPOSSIBLE: "IMPOSSIBLE"}[cue.outcome]
+                lines.append(f"    {stamp}  {cue.id:<14} {cue.type:<9} {mark:<10} {cue.reason}")
+        if self.warnings:
+            lines.append("  Warnings")
+            for warning in self.warnings:
+                stamp = rate.timecode(rate.frame_at(warning.time))
+                lines.append(f"    {stamp}  {warning.actor}: {warning.message}")
+        else:
+            lines.append("  No warnings.")
+        return "\n".join(lines)
+
+
+def blocking_report(scene: Scene, trajectory: Trajectory, station: Station) -> BlockingReport:
+    cues = [CueLine(**outcome) for outcome in trajectory.metadata.get("cue_outcomes", [])]
+    cues.sort(key=lambda cue: (cue.time, cue.index))
+    warnings: list[BlockingWarning] = []
+    warnings.extend(_cue_warnings(cues))
+    warnings.extend(_contact_warnings(scene, trajectory))
+    warnings.extend(_vestibule_warnings(scene, trajectory, station))
+    warnings.sort(key=lambda w: (w.time, w.actor, w.kind))
+    return BlockingReport(cues, warnings)
+
+
+def _cue_warnings(cues: list[CueLine]) -> list[BlockingWarning]:
+    out = []
+    for cue in cues:
+        if cue.type == "tether":
+            for start, _end in cue.details.get("taut", []):
+                out.append(
+                    BlockingWarning(
+                        "tether_taut",
+                        cue.actor,
+                        start,
+                        f"tether '{cue.id}' goes taut at {start:.2f} s",
+                    )
+                )
+        if cue.outcome == OK:
+            continue
+        if cue.outcome == WARNING:
+            kind = "cue_warning"
+        elif cue.type == "catch":
+            kind = "missed_catch"
+        elif cue.type in ("push_off", "hold", "grab"):
+            kind = "unreachable"
+        else:
+            kind = "impossible_cue"
+        when = cue.details.get("closest_time", cue.time) if kind == "missed_catch" else cue.time
+        out.append(BlockingWarning(kind, cue.actor, when, f"{cue.type} '{cue.id}': {cue.reason}"))
+    return out
+
+
+def _contact_warnings(scene: Scene, trajectory: Trajectory) -> list[BlockingWarning]:
+    actors = {actor.id for actor in scene.actors}
+    limits = scene.blocking
+    out = []
+    for row in trajectory.contacts:
+        a, b = str(row["body_a"]), str(row["body_b"])
+        link_a, link_b = str(row["link_a"]), str(row["link_b"])
+        speed = float(row["approach_speed"])
+        position = tuple(float(c) for c in row["position"])
+        for actor, link, other in ((a, link_a, b), (b, link_b, a)):
+            if actor not in actors:
+                continue
+            what = _surface_words(other)
+            if link.endswith("/head") and speed > limits.head_strike_speed:
+                out.append(
+                    BlockingWarning(
+                        "head_strike",
+                        actor,
+                        float(row["start"]),
+                        f"head strike: head hits {what} at {speed:.2f} m/s",
+                        position,
+                    )
+                )
+            elif speed > limits.safe_speed and (other.startswith("station") or other in actors):
+                segment = link.split("/", 1)[1].replace("_", " ") if "/" in link else "body"
+                out.append(
+                    BlockingWarning(
+                        "hard_contact",
+                        actor,
+                        float(row["start"]),
+                        f"hits {what} at {speed:.2f} m/s with the {segment} (safe speed "
+                        f"{limits.safe_speed:g} m/s)",
+                        position,
+                    )
+                )
+    return out
+
+
+def _surface_words(owner: str) -> str:
+    if owner == "station":
+        return "the wall"
+    if owner.startswith("station:"):
+        return f"fixture {owner.split(':', 1)[1]}"
+    return f"'{owner}'"
+
+
+def vestibule_test(station: Station):
+    """A function telling which points are in the hatch vestibule, or None without a hatch.
+
+    The vestibule is the tube between the hatch door and the open cabin: within the hatch's
+    radius of its axis, and from the door inward until the wall is farther away than that
+    radius (any interior with a fixture of kind 'hatch' gets one).
+    """
+    hatch = next((f for f in station.fixtures if f.kind == "hatch"), None)
+    if hatch is None or hatch.length <= 0:
+        return None
+    origin = np.array(hatch.position, dtype=float)
+    inward = hatch.normal / np.linalg.norm(hatch.normal)
+    radius = 0.5 * hatch.length
+    steps = np.arange(0.0, 4.0, 0.02)
+    clearance = np.atleast_1d(station.clearance(origin + steps[:, None] * inward))
+    opened = np.nonzero(clearance > radius + VESTIBULE_MARGIN)[0]
+    depth = float(steps[opened[0]]) if len(opened) else float(steps[-1])
+
+    def inside(points: np.ndarray) -> np.ndarray:
+        offset = np.asarray(points, dtype=float) - origin
+        along = offset @ inward
+        lateral = np.linalg.norm(offset - along[..., None] * inward, axis=-1)
+        return (along >= -0.05) & (along <= depth) & (lateral <= radius + VESTIBULE_MARGIN)
+
+    return inside
+
+
+def _vestibule_warnings(
+    scene: Scene, trajectory: Trajectory, station: Station
+) -> list[BlockingWarning]:
+    inside = vestibule_test(station)
+    if inside is None or not scene.actors:
+        return []
+    planned = _actors_sent_to_vestibule(scene, station, inside)
+    out = []
+    for actor in scene.actors:
+        if actor.id in planned:
+            continue
+        links = [f"{actor.id}/{segment}" for segment in VESTIBULE_LINKS]
+        links = [link for link in links if link in trajectory.links] or [actor.id]
+        entered = np.zeros(trajectory.frame_count, dtype=bool)
+        for link in links:
+            if link in trajectory.links:
+                positions = trajectory.link_positions[:, trajectory.links.index(link)]
+            else:
+                positions = trajectory.positions[:, trajectory.index(link)]
+            entered |= inside(positions)
+        starts = np.nonzero(entered & ~np.concatenate([[False], entered[:-1]]))[0]
+        for frame in starts:
+            t = float(trajectory.times[frame])
+            out.append(
+                BlockingWarning(
+                    "vestibule",
+                    actor.id,
+                    t,
+                    f"drifts into the hatch vestibule at {t:.2f} s; no cue takes them there",
+                )
+            )
+    return out
+
+
+def _actors_sent_to_vestibule(scene: Scene, station: Station, inside) -> set[str]:
+    """Actors with a cue naming the hatch or a fixture inside the vestibule."""
+    sent = set()
+    for cue in scene.cues:
+        if not isinstance(cue, ACTOR_CUE_TYPES):
+            continue
+        for name in ("fixture", "surface", "toward"):
+            fixture_id = getattr(cue, name, None)
+            if not fixture_id:
+                continue
+            try:
+                fixture = station.fixture(fixture_id)
+            except (UnknownFixtureError, KeyError):
+                continue
+            if fixture.kind == "hatch" or bool(inside(np.array([fixture.position]))[0]):
+                sent.add(cue.actor)
+    return sent
