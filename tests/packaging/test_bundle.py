@@ -279,7 +279,7 @@ def _gui_command(executable: Path, cwd: Path) -> list[str] | None:
     return None
 
 
-def test_bundled_app_opens_its_window(installers, tmp_path):
+def test_bundled_app_opens_its_window(installers, tmp_path, qapp, test_output):
     executable = installers.bundle / NAME
     command = _gui_command(executable, tmp_path)
     if command is None:
@@ -293,20 +293,14 @@ def test_bundled_app_opens_its_window(installers, tmp_path):
         cwd=tmp_path,
     )
     try:
-        windows = []
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and app.poll() is None:
-            windows = [
-                window
-                for window in top_level_windows(display())
-                if "SEE-1 Previs" in window.title and window.viewable
-            ]
-            if windows:
-                break
-            time.sleep(0.5)
-        assert app.poll() is None, app.communicate()[1][-4000:]
-        assert windows, "no SEE-1 Previs window appeared within 120 s"
-        assert windows[0].width >= 640 and windows[0].height >= 400
+        window = _wait_for_window(app, "SEE-1 Previs", timeout=120)
+        assert "First Light" in window.title
+        assert window.width >= 640 and window.height >= 400
+        pixels = _wait_for_drawing(qapp, window, timeout=60)
+        Image.fromarray(pixels).save(test_output / "bundle-window.png")
+        # Drawn by the bundled Qt and OpenGL: many colours, not one flat background.
+        assert pixels.std() > 10
+        assert len(np.unique(pixels.reshape(-1, 3)[::7], axis=0)) > 200
     finally:
         if app.poll() is None:
             app.send_signal(signal.SIGTERM)
@@ -315,3 +309,34 @@ def test_bundled_app_opens_its_window(installers, tmp_path):
             except subprocess.TimeoutExpired:
                 app.kill()
                 app.wait()
+
+
+def _wait_for_window(app: subprocess.Popen, title_part: str, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert app.poll() is None, app.communicate()[1][-4000:]
+        for window in top_level_windows(display()):
+            if title_part in window.title and window.viewable and window.width > 1:
+                return window
+        time.sleep(0.5)
+    raise AssertionError(f"no '{title_part}' window appeared within {timeout:.0f} s")
+
+
+def _wait_for_drawing(qapp, window, timeout: float) -> np.ndarray:
+    """The window's pixels as the X server shows them, once they stop changing."""
+    previous = None
+    deadline = time.monotonic() + timeout
+    while True:
+        grab = qapp.primaryScreen().grabWindow(0, window.x, window.y, window.width, window.height)
+        image = grab.toImage().convertToFormat(grab.toImage().Format.Format_RGB888)
+        pixels = np.array(
+            np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes()).reshape(
+                image.height(), image.bytesPerLine()
+            )[:, : image.width() * 3]
+        ).reshape(image.height(), image.width(), 3)
+        if previous is not None and np.array_equal(pixels, previous) and pixels.std() > 10:
+            return pixels
+        if time.monotonic() > deadline:
+            return pixels
+        previous = pixels
+        time.sleep(2.0)

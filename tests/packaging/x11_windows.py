@@ -67,19 +67,67 @@ def _xlib():
         ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
         ctypes.POINTER(ctypes.c_uint),
     ]
-    lib.XFetchName.argtypes = [
-        ctypes.c_void_p,
-        ctypes.c_ulong,
-        ctypes.POINTER(ctypes.c_char_p),
-    ]
+    lib.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
     lib.XGetWindowAttributes.argtypes = [
         ctypes.c_void_p,
         ctypes.c_ulong,
         ctypes.POINTER(_Attributes),
     ]
+    lib.XInternAtom.restype = ctypes.c_ulong
+    lib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    lib.XGetWindowProperty.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_ulong,
+        ctypes.c_long,
+        ctypes.c_long,
+        ctypes.c_int,
+        ctypes.c_ulong,
+        ctypes.POINTER(ctypes.c_ulong),
+        ctypes.POINTER(ctypes.c_int),
+        ctypes.POINTER(ctypes.c_ulong),
+        ctypes.POINTER(ctypes.c_ulong),
+        ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),
+    ]
     lib.XFree.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
     return lib
+
+
+def _title(lib, connection, window: int) -> str | None:
+    """The window's UTF-8 title (``_NET_WM_NAME``), else its Latin-1 ``WM_NAME``."""
+    net_wm_name = lib.XInternAtom(connection, b"_NET_WM_NAME", 1)
+    utf8 = lib.XInternAtom(connection, b"UTF8_STRING", 1)
+    if net_wm_name and utf8:
+        actual_type, actual_format = ctypes.c_ulong(), ctypes.c_int()
+        items, remaining = ctypes.c_ulong(), ctypes.c_ulong()
+        data = ctypes.POINTER(ctypes.c_ubyte)()
+        status = lib.XGetWindowProperty(
+            connection,
+            window,
+            net_wm_name,
+            0,
+            1024,
+            0,
+            utf8,
+            ctypes.byref(actual_type),
+            ctypes.byref(actual_format),
+            ctypes.byref(items),
+            ctypes.byref(remaining),
+            ctypes.byref(data),
+        )
+        if status == 0 and data:
+            try:
+                if items.value:
+                    return ctypes.string_at(data, items.value).decode("utf-8", "replace")
+            finally:
+                lib.XFree(data)
+    name = ctypes.c_char_p()
+    if lib.XFetchName(connection, window, ctypes.byref(name)) and name.value:
+        title = name.value.decode("latin-1")
+        lib.XFree(name)
+        return title
+    return None
 
 
 def top_level_windows(display: str) -> list[Window]:
@@ -104,11 +152,9 @@ def top_level_windows(display: str) -> list[Window]:
         windows = []
         for index in range(count.value):
             window = children[index]
-            name = ctypes.c_char_p()
-            if not lib.XFetchName(connection, window, ctypes.byref(name)) or not name.value:
+            title = _title(lib, connection, window)
+            if not title:
                 continue
-            title = name.value.decode("utf-8", "replace")
-            lib.XFree(name)
             attributes = _Attributes()
             lib.XGetWindowAttributes(connection, window, ctypes.byref(attributes))
             windows.append(
