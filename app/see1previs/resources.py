@@ -1,8 +1,8 @@
 """Locates the application's bundled data: the assets and demo scenes folders.
 
 Works from a source checkout (``app/see1previs`` next to ``assets/``), from an installed
-bundle (PyInstaller's ``sys._MEIPASS``) and when ``SEE1_ASSETS`` / ``SEE1_SCENES`` point
-elsewhere.
+bundle (PyInstaller sets ``sys.frozen`` and puts the data folders in ``sys._MEIPASS``; see
+``packaging/``) and when ``SEE1_ASSETS`` / ``SEE1_SCENES`` point elsewhere.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _search_roots() -> list[Path]:
-    roots = []
     bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        roots.append(Path(bundle))
-    roots.append(_PACKAGE_DIR.parent.parent)  # source checkout: <repo>/app/see1previs
-    roots.append(_PACKAGE_DIR)
-    return roots
+    if getattr(sys, "frozen", False) and bundle:
+        # An installed bundle uses its own data only, never a checkout it happens to sit in.
+        return [Path(bundle)]
+    return [
+        _PACKAGE_DIR.parent.parent,  # source checkout: <repo>/app/see1previs
+        _PACKAGE_DIR,
+    ]
 
 
 def _find(folder: str, env_var: str) -> Path:

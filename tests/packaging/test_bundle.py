@@ -279,7 +279,18 @@ def _gui_command(executable: Path, cwd: Path) -> list[str] | None:
     return None
 
 
-def test_bundled_app_opens_its_window(installers, tmp_path, qapp, test_output):
+@pytest.fixture
+def screen_app(request):
+    """A QApplication on the test display, to read the screen with (not to show anything).
+
+    The GUI package sets OpenGL options that only count before the first QApplication, so it
+    is imported first in case this test is the session's first to need one.
+    """
+    pytest.importorskip("see1previs.gui")
+    return request.getfixturevalue("qapp")
+
+
+def test_bundled_app_opens_its_window(installers, tmp_path, screen_app, test_output):
     executable = installers.bundle / NAME
     command = _gui_command(executable, tmp_path)
     if command is None:
@@ -296,7 +307,7 @@ def test_bundled_app_opens_its_window(installers, tmp_path, qapp, test_output):
         window = _wait_for_window(app, "SEE-1 Previs", timeout=120)
         assert "First Light" in window.title
         assert window.width >= 640 and window.height >= 400
-        pixels = _wait_for_drawing(qapp, window, timeout=60)
+        pixels = _wait_for_drawing(screen_app, window, timeout=60)
         Image.fromarray(pixels).save(test_output / "bundle-window.png")
         # Drawn by the bundled Qt and OpenGL: many colours, not one flat background.
         assert pixels.std() > 10
