@@ -73,9 +73,62 @@ def view_direction(view) -> np.ndarray:
     return d / np.linalg.norm(d)
 
 
+def view_matrix(view) -> np.ndarray:
+    """pyqtgraph's orbit view matrix (eye at distance, elevation, azimuth round the centre).
+
+    Built in NumPy: QMatrix4x4's in-place methods are among the calls that leak references
+    to None under PySide6 6.12.0 (see :mod:`see1previs.gui.viewport.none_guard`).
+    """
+    c = view.opts["center"]
+    el = math.radians(view.opts["elevation"] - 90.0)
+    az = math.radians(view.opts["azimuth"] + 90.0)
+    tilt = np.array(
+        [
+            [1.0, 0.0, 0.0, 0.0],
+            [0.0, math.cos(el), -math.sin(el), 0.0],
+            [0.0, math.sin(el), math.cos(el), 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+    )
+    spin = np.array(  # rotation by azimuth about -Z
+        [
+            [math.cos(az), math.sin(az), 0.0, 0.0],
+            [-math.sin(az), math.cos(az), 0.0, 0.0],
+            [0.0, 0.0, 1.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+    )
+    back = np.eye(4)
+    back[2, 3] = -view.opts["distance"]
+    to_centre = np.eye(4)
+    to_centre[:3, 3] = (-c.x(), -c.y(), -c.z())
+    return back @ tilt @ spin @ to_centre
+
+
+def projection_matrix(view, region, viewport) -> np.ndarray:
+    """pyqtgraph's perspective frustum for a region of the viewport, in NumPy."""
+    x0, y0, w, h = viewport
+    distance = view.opts["distance"]
+    near, far = distance * 0.001, distance * 1000.0
+    r = near * math.tan(0.5 * math.radians(view.opts["fov"]))
+    t = r * h / w
+    left = r * ((region[0] - x0) * (2.0 / w) - 1)
+    right = r * ((region[0] + region[2] - x0) * (2.0 / w) - 1)
+    bottom = t * ((region[1] - y0) * (2.0 / h) - 1)
+    top = t * ((region[1] + region[3] - y0) * (2.0 / h) - 1)
+    return np.array(
+        [
+            [2 * near / (right - left), 0.0, (right + left) / (right - left), 0.0],
+            [0.0, 2 * near / (top - bottom), (top + bottom) / (top - bottom), 0.0],
+            [0.0, 0.0, -(far + near) / (far - near), -2 * far * near / (far - near)],
+            [0.0, 0.0, -1.0, 0.0],
+        ]
+    )
+
+
 def screen_axes(view) -> tuple[np.ndarray, np.ndarray]:
     """(right, up) unit vectors of the screen in the module frame."""
-    m = matrix(view.viewMatrix())
+    m = view_matrix(view)
     return m[0, :3].copy(), m[1, :3].copy()
 
 

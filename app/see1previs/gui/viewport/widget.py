@@ -40,6 +40,7 @@ from PySide6.QtCore import Qt, Signal
 from see1previs.core.scene import Scene
 from see1previs.gui.viewport import navigation, opengl_setup, shading
 from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing
+from see1previs.gui.viewport.none_guard import keep_none_alive
 from see1previs.physics.bake import station_for
 from see1previs.physics.trajectory import Trajectory
 from see1previs.render import manipulation, picking
@@ -95,7 +96,21 @@ class _GLView(gl.GLViewWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
+    def update(self, *args):
+        # Posing many items asks for a repaint once per item; one is enough.
+        owner = getattr(self, "_owner", None)  # pyqtgraph asks before __init__ is done
+        if owner is not None and getattr(owner, "_posing", False):
+            return
+        super().update(*args)
+
+    def viewMatrix(self):
+        return QtGui.QMatrix4x4(*navigation.view_matrix(self).ravel())
+
+    def projectionMatrix(self, region, viewport):
+        return QtGui.QMatrix4x4(*navigation.projection_matrix(self, region, viewport).ravel())
+
     def paintGL(self):
+        keep_none_alive()
         self._owner._before_paint()
         super().paintGL()
         self.frames_drawn += 1
@@ -162,6 +177,7 @@ class SceneViewport(QtWidgets.QWidget):
         self.axis: str | None = None
         self.snap_always = False
         self._drag: _Drag | None = None
+        self._posing = False
         self._press: tuple[QtCore.QPointF, Qt.MouseButton, Qt.KeyboardModifier] | None = None
         self._last_px: QtCore.QPointF | None = None
         self._navigating: str | None = None
@@ -206,8 +222,13 @@ class SceneViewport(QtWidgets.QWidget):
     def set_time(self, t: float) -> None:
         """Pose everything at scene time t (seconds)."""
         self.time = float(t)
+        keep_none_alive()
         if self.drawing is not None:
-            self.drawing.update(self.time)
+            self._posing = True
+            try:
+                self.drawing.update(self.time)
+            finally:
+                self._posing = False
         self.view.update()
 
     def set_selection(self, ids) -> None:
@@ -250,8 +271,8 @@ class SceneViewport(QtWidgets.QWidget):
     def view_matrices(self) -> tuple[np.ndarray, np.ndarray]:
         """(view, projection) 4x4 matrices the 3D view draws with now."""
         w, h = max(self.view.width(), 1), max(self.view.height(), 1)
-        projection = navigation.matrix(self.view.projectionMatrix((0, 0, w, h), (0, 0, w, h)))
-        return navigation.matrix(self.view.viewMatrix()), projection
+        projection = navigation.projection_matrix(self.view, (0, 0, w, h), (0, 0, w, h))
+        return navigation.view_matrix(self.view), projection
 
     def project(self, point) -> tuple[float, float] | None:
         """Widget pixel (x, y) where a module-frame point is drawn, None behind the eye."""
