@@ -96,22 +96,26 @@ class InteriorDrawing:
             boundary.vertices, boundary.faces, shading.SHELL_RGBA, shader=shading.SHELL
         )
         self.items: list = [self.shell]
-        fixtures = {f.id: f for f in station.fixtures}
-        groups: dict[object, list] = {}
+        # Every fixture in one item, coloured by kind; the shader cuts away the near wall's.
+        kinds = {f.id: f.kind for f in station.fixtures}
+        vertices, faces, colours, offset = [], [], [], 0
         for part in station.parts:
-            key = part.fixture_id if part.fixture_id in fixtures else None
-            groups.setdefault(key, []).append(part.mesh)
-        # Fixtures on the near wall seen from outside would hide the cutaway: each fixture is
-        # its own item, shown only when the eye is on the cabin side of its mounting plane.
-        self.fixture_items: list[tuple[gl.GLMeshItem, np.ndarray, np.ndarray]] = []
-        for key, meshes in groups.items():
-            fixture = fixtures.get(key)
-            rgba = shading.FIXTURE_RGBA.get(fixture.kind) if fixture else shading.OTHER_PART_RGBA
-            item = mesh_item(*_merged(meshes), rgba, smooth=False)
-            self.items.append(item)
-            if fixture is not None:
-                mount = np.asarray(fixture.position, dtype=float)
-                self.fixture_items.append((item, mount, np.asarray(fixture.normal, dtype=float)))
+            rgba = shading.FIXTURE_RGBA.get(kinds.get(part.fixture_id), shading.OTHER_PART_RGBA)
+            vertices.append(np.asarray(part.mesh.vertices, dtype=float))
+            faces.append(np.asarray(part.mesh.faces) + offset)
+            colours.append(np.tile(rgba, (len(part.mesh.vertices), 1)))
+            offset += len(part.mesh.vertices)
+        self.fixtures = None
+        if vertices:
+            data = gl.MeshData(
+                vertexes=np.vstack(vertices).astype(np.float32),
+                faces=np.vstack(faces).astype(np.uint32),
+                vertexColors=np.vstack(colours).astype(np.float32),
+            )
+            self.fixtures = gl.GLMeshItem(
+                meshdata=data, shader=shading.FIXTURES, smooth=False, glOptions=dict(OPAQUE_CULLED)
+            )
+            self.items.append(self.fixtures)
         # The studio axes at the centre, 0.4 m: +X red (to the hatch), +Y green, +Z blue (up).
         axes = np.array([[0, 0, 0], [0.4, 0, 0], [0, 0, 0], [0, 0.4, 0], [0, 0, 0], [0, 0, 0.4]])
         colours = np.array(
@@ -120,12 +124,10 @@ class InteriorDrawing:
         self.axes = gl.GLLinePlotItem(pos=axes, color=colours, width=2.0, mode="lines")
         self.items.append(self.axes)
 
-    def cut_away(self, eye: np.ndarray) -> None:
-        """Show the fixtures on the walls the eye looks at from the cabin side only."""
-        for item, mount, normal in self.fixture_items:
-            visible = float((eye - mount) @ normal) > -0.02
-            if visible != item.visible():  # setVisible asks for a repaint: only on a change
-                item.setVisible(visible)
+    @staticmethod
+    def cut_away(eye: np.ndarray) -> None:
+        """Tell the fixture shader where the eye is (it hides the near wall's fixtures)."""
+        shading.FIXTURES["u_eye"] = [float(v) for v in eye]
 
     def snap_points(self) -> list[SnapPoint]:
         """Every fixture a dragged body or camera may snap to."""
@@ -138,15 +140,6 @@ class InteriorDrawing:
             )
             for f in self.station.fixtures
         ]
-
-
-def _merged(meshes) -> tuple[np.ndarray, np.ndarray]:
-    vertices, faces, offset = [], [], 0
-    for mesh in meshes:
-        vertices.append(np.asarray(mesh.vertices))
-        faces.append(np.asarray(mesh.faces) + offset)
-        offset += len(mesh.vertices)
-    return np.vstack(vertices), np.vstack(faces)
 
 
 @dataclass

@@ -76,8 +76,8 @@ def view_direction(view) -> np.ndarray:
 def view_matrix(view) -> np.ndarray:
     """pyqtgraph's orbit view matrix (eye at distance, elevation, azimuth round the centre).
 
-    Built in NumPy: QMatrix4x4's in-place methods are among the calls that leak references
-    to None under PySide6 6.12.0 (see :mod:`see1previs.gui.viewport.none_guard`).
+    Built in NumPy, so picking, dragging and drawing share one definition that tests can
+    compare with pyqtgraph's own.
     """
     c = view.opts["center"]
     el = math.radians(view.opts["elevation"] - 90.0)

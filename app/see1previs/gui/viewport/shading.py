@@ -134,6 +134,59 @@ SHELL = shaders.ShaderProgram(
 )
 
 
+# Fixtures, all in one mesh with vertex colours. Seen from outside, the fixtures on the near
+# half of the sphere are cut away with the shell: a fragment on a wall that faces away from
+# the eye (the eye is on the hull side of it) is discarded. ``u_eye`` is set every frame.
+FIXTURES = shaders.ShaderProgram(
+    "see1-fixtures",
+    [
+        shaders.VertexShader(
+            """
+            uniform mat4 u_mvp;
+            uniform mat3 u_normal;
+            attribute vec4 a_position;
+            attribute vec3 a_normal;
+            attribute vec4 a_color;
+            varying vec4 v_color;
+            varying vec3 v_normal;
+            varying vec3 v_position;
+            void main() {
+                v_normal = normalize(u_normal * a_normal);
+                v_color = a_color;
+                v_position = a_position.xyz;
+                gl_Position = u_mvp * a_position;
+            }
+            """
+        ),
+        shaders.FragmentShader(
+            """
+            #ifdef GL_FRAGMENT_PRECISION_HIGH
+            precision highp float;
+            #else
+            precision mediump float;
+            #endif
+            uniform float u_eye[3];
+            varying vec4 v_color;
+            varying vec3 v_normal;
+            varying vec3 v_position;
+            void main() {
+                vec3 eye = vec3(u_eye[0], u_eye[1], u_eye[2]);
+                if (dot(v_position, eye - v_position) > 0.05) {
+                    discard;  // on the near wall, seen from outside
+                }
+                vec3 n = normalize(v_normal);
+                float head = abs(n.z);
+                float key = max(dot(n, normalize(vec3(0.45, 0.65, 0.6))), 0.0);
+                float light = 0.30 + 0.55 * head + 0.25 * key;
+                gl_FragColor = vec4(v_color.rgb * light, v_color.a);
+            }
+            """
+        ),
+    ],
+    uniforms={"u_eye": [0.0, 0.0, 0.0]},
+)
+
+
 def hex_rgba(color: str | None, default: tuple[float, ...]) -> tuple[float, float, float, float]:
     """A scene colour ("#rrggbb") as RGBA floats, or the default."""
     if not color:

@@ -40,7 +40,6 @@ from PySide6.QtCore import Qt, Signal
 from see1previs.core.scene import Scene
 from see1previs.gui.viewport import navigation, opengl_setup, shading
 from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing
-from see1previs.gui.viewport.none_guard import keep_none_alive
 from see1previs.physics.bake import station_for
 from see1previs.physics.trajectory import Trajectory
 from see1previs.render import manipulation, picking
@@ -110,7 +109,6 @@ class _GLView(gl.GLViewWidget):
         return QtGui.QMatrix4x4(*navigation.projection_matrix(self, region, viewport).ravel())
 
     def paintGL(self):
-        keep_none_alive()
         self._owner._before_paint()
         super().paintGL()
         self.frames_drawn += 1
@@ -222,7 +220,6 @@ class SceneViewport(QtWidgets.QWidget):
     def set_time(self, t: float) -> None:
         """Pose everything at scene time t (seconds)."""
         self.time = float(t)
-        keep_none_alive()
         if self.drawing is not None:
             self._posing = True
             try:
