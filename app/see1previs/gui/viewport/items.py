@@ -14,7 +14,7 @@ transforms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from see1previs.core import quaternion as quat
 from see1previs.core.scene import Scene
 from see1previs.core.scene_cameras import FixedRig
 from see1previs.gui.viewport import shading
+from see1previs.gui.viewport.batch import PosedShapes
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.visuals import VisualPart, visual_parts
 from see1previs.render import picking
@@ -144,17 +145,14 @@ class InteriorDrawing:
 
 @dataclass
 class PartDrawing:
-    """One visual part of a body and its items."""
+    """One visual part of a body: its surface, colour and where it is drawn now."""
 
     part: VisualPart
     vertices: np.ndarray
     faces: np.ndarray
     rgba: tuple
-    item: gl.GLMeshItem
     local: np.ndarray  # 4x4 part pose in its link frame
     size: np.ndarray  # (3,) largest extent from the part origin along each local axis [m]
-    outline: gl.GLMeshItem | None = None
-    onions: list[gl.GLMeshItem] = field(default_factory=list)
     world: np.ndarray | None = None  # 4x4 pose drawn now, None when hidden
 
 
@@ -214,17 +212,23 @@ class SceneDrawing:
                 meshes[key] = part_mesh(part)
             vertices, faces = meshes[key]
             rgba = colours.get(part.owner, shading.DEFAULT_PROP_RGBA)
-            item = mesh_item(vertices, faces, rgba, smooth=part.kind != "box")
             local = pose_matrix(part.position, part.orientation)
             size = np.abs(vertices).max(axis=0) if len(vertices) else np.full(3, 0.05)
-            self.parts.append(PartDrawing(part, vertices, faces, rgba, item, local, size))
-            item.hide()
-            view.addItem(item)
+            self.parts.append(PartDrawing(part, vertices, faces, rgba, local, size))
+        # All bodies in one item; the selection's outline and onion skins in one item each.
+        self.bodies = PosedShapes(
+            [(p.vertices, p.faces, p.rgba) for p in self.parts], shading.LIT, OPAQUE_CULLED
+        )
+        view.addItem(self.bodies)
+        self.selected_parts: list[PartDrawing] = []
+        self.outlines: PosedShapes | None = None
+        self.onions: PosedShapes | None = None
         self.cameras: list[CameraDrawing] = []
         self._add_cameras()
-        self.trails: dict[str, gl.GLLinePlotItem] = {}
         self.trails_visible = True
-        self._add_trails(colours)
+        self.trail_colours = colours
+        self.trails = self._trail_item(self.trajectory.body_ids if self.trajectory else [], 1.0)
+        self.selected_trails: gl.GLLinePlotItem | None = None
 
     # ---- building --------------------------------------------------------------------------
     def _add_cameras(self) -> None:
@@ -258,21 +262,28 @@ class SceneDrawing:
                 )
             )
 
-    def _add_trails(self, colours: dict) -> None:
+    def _trail_item(self, body_ids, width: float) -> gl.GLLinePlotItem | None:
+        """One line item with the whole baked path of each body, in the body's colour."""
         trajectory = self.trajectory
-        if trajectory is None or trajectory.frame_count < 2:
-            return
-        for body_id in trajectory.body_ids:
+        if trajectory is None or trajectory.frame_count < 2 or not body_ids:
+            return None
+        segments, colours = [], []
+        for body_id in body_ids:
             path = trajectory.positions[:, trajectory.index(body_id)]
-            rgba = colours.get(body_id, shading.DEFAULT_PROP_RGBA)
-            colour = (*rgba[:3], shading.TRAIL_ALPHA)
-            item = gl.GLLinePlotItem(
-                pos=path.astype(np.float32), color=colour, width=1.0, antialias=True
-            )
-            item.setGLOptions("translucent")
-            item.setDepthValue(10)  # after the opaque bodies, so blending sees them
-            self.view.addItem(item)
-            self.trails[body_id] = item
+            segments.append(np.repeat(path, 2, axis=0)[1:-1])  # p0 p1, p1 p2, ...
+            rgba = self.trail_colours.get(body_id, shading.DEFAULT_PROP_RGBA)
+            colours.append(np.tile((*rgba[:3], shading.TRAIL_ALPHA), (2 * len(path) - 2, 1)))
+        item = gl.GLLinePlotItem(
+            pos=np.vstack(segments).astype(np.float32),
+            color=np.vstack(colours).astype(np.float32),
+            width=width,
+            mode="lines",
+            antialias=True,
+        )
+        item.setGLOptions("translucent")
+        item.setDepthValue(10)  # after the opaque bodies, so blending sees them
+        self.view.addItem(item)
+        return item
 
     def remove(self) -> None:
         """Take every item of this drawing out of the view."""
@@ -281,12 +292,11 @@ class SceneDrawing:
                 self.view.removeItem(item)
 
     def all_items(self) -> list:
-        items: list = []
-        for p in self.parts:
-            items += [p.item, *([p.outline] if p.outline else []), *p.onions]
+        items: list = [self.bodies]
+        items += [i for i in (self.outlines, self.onions) if i is not None]
         for c in self.cameras:
             items += [c.body, c.frustum, *([c.outline] if c.outline else [])]
-        items += list(self.trails.values())
+        items += [t for t in (self.trails, self.selected_trails) if t is not None]
         return items
 
     # ---- posing ----------------------------------------------------------------------------
@@ -317,30 +327,28 @@ class SceneDrawing:
             if owner in links:
                 self.drawn_origins[owner] = self._previewed(owner, links[owner], links[owner][0])
         self.drawn_links = {}
-        ghosts = {}  # link poses at each onion-skin time inside the bake
-        if self.trajectory is not None and any(p.onions for p in self.parts):
-            for offset in ONION_OFFSETS_S:
-                if 0.0 <= t + offset <= self.trajectory.duration:
-                    ghosts[offset] = self.link_poses(t + offset)
+        hidden = np.zeros((4, 4))
         for p in self.parts:
             pose = links.get(p.part.link)
             if pose is None:
                 p.world = None
-                p.item.hide()
                 continue
             pivot = links[p.part.owner][0] if p.part.owner in links else pose[0]
             position, orientation = self._previewed(p.part.owner, pose, pivot)
             self.drawn_links[p.part.link] = (position, orientation)
             p.world = pose_matrix(position, orientation) @ p.local
-            p.item.setTransform(p.world)
-            p.item.show()
-            if p.outline is not None:
-                p.outline.setTransform(p.world @ _grown(p.size, self.outline_width))
-            for offset, onion in zip(ONION_OFFSETS_S, p.onions, strict=False):
-                ghost = ghosts[offset].get(p.part.link) if offset in ghosts else None
-                onion.setVisible(ghost is not None)
-                if ghost is not None:
-                    onion.setTransform(pose_matrix(*ghost) @ p.local)
+        if self.parts:
+            self.bodies.pose(np.array([hidden if p.world is None else p.world for p in self.parts]))
+        self._pose_outlines()
+        if self.onions is not None:
+            matrices = []
+            for offset in ONION_OFFSETS_S:
+                inside = 0.0 <= t + offset <= self.trajectory.duration
+                ghosts = self.link_poses(t + offset) if inside else {}
+                for p in self.selected_parts:
+                    ghost = ghosts.get(p.part.link)
+                    matrices.append(hidden if ghost is None else pose_matrix(*ghost) @ p.local)
+            self.onions.pose(np.array(matrices))
         for c in self.cameras:
             position, orientation, focal = camera_pose(c.track, t)
             position, orientation = self._previewed(c.camera_id, (position, orientation), position)
@@ -369,22 +377,26 @@ class SceneDrawing:
     # ---- selection ---------------------------------------------------------------------------
     def set_selection(self, ids) -> None:
         self.selection = set(ids)
-        for p in self.parts:
-            selected = p.part.owner in self.selection
-            if selected and p.outline is None:
-                p.outline = _outline_item(p.vertices, p.faces)
-                self.view.addItem(p.outline)
-                for _ in ONION_OFFSETS_S if self.trajectory is not None else ():
-                    onion = mesh_item(
-                        p.vertices, p.faces, (*p.rgba[:3], shading.ONION_ALPHA), GHOST
-                    )
-                    onion.setDepthValue(20)
-                    self.view.addItem(onion)
-                    p.onions.append(onion)
-            elif not selected and p.outline is not None:
-                for item in [p.outline, *p.onions]:
-                    self.view.removeItem(item)
-                p.outline, p.onions = None, []
+        for item in (self.outlines, self.onions):
+            if item is not None:
+                self.view.removeItem(item)
+        self.outlines = self.onions = None
+        self.selected_parts = [p for p in self.parts if p.part.owner in self.selection]
+        if self.selected_parts:
+            self.outlines = PosedShapes(
+                [(p.vertices, p.faces, shading.SELECTION_RGBA) for p in self.selected_parts],
+                None,
+                OUTLINE,
+            )
+            self.view.addItem(self.outlines)
+        if self.selected_parts and self.trajectory is not None:
+            ghost = [
+                (p.vertices, p.faces, (*p.rgba[:3], shading.ONION_ALPHA))
+                for p in self.selected_parts
+            ]
+            self.onions = PosedShapes(ghost * len(ONION_OFFSETS_S), shading.LIT, GHOST)
+            self.onions.setDepthValue(20)  # after everything opaque
+            self.view.addItem(self.onions)
         for c in self.cameras:
             selected = c.camera_id in self.selection
             if selected and c.outline is None:
@@ -393,27 +405,38 @@ class SceneDrawing:
             elif not selected and c.outline is not None:
                 self.view.removeItem(c.outline)
                 c.outline = None
-        for body_id, trail in self.trails.items():
-            selected = body_id in self.selection
-            trail.setData(width=2.5 if selected else 1.0)
-            trail.setVisible(self.trails_visible or selected)
+        if self.selected_trails is not None:
+            self.view.removeItem(self.selected_trails)
+        bodies = self.trajectory.body_ids if self.trajectory else []
+        self.selected_trails = self._trail_item([b for b in bodies if b in self.selection], 2.5)
         self.update(self.time)
 
     def set_outline_width(self, width: float) -> None:
         """Outline width in metres (the viewport keeps it a few pixels wide at any zoom)."""
         if abs(width - self.outline_width) > 0.15 * self.outline_width:
             self.outline_width = width
-            for p in self.parts:
-                if p.outline is not None and p.world is not None:
-                    p.outline.setTransform(p.world @ _grown(p.size, width))
+            self._pose_outlines()
             for c in self.cameras:
                 if c.outline is not None and c.world is not None:
                     c.outline.setTransform(c.world @ _grown(CAMERA_EXTENT_M, width))
 
+    def _pose_outlines(self) -> None:
+        if self.outlines is None:
+            return
+        hidden = np.zeros((4, 4))
+        self.outlines.pose(
+            np.array(
+                [
+                    hidden if p.world is None else p.world @ _grown(p.size, self.outline_width)
+                    for p in self.selected_parts
+                ]
+            )
+        )
+
     def set_trails_visible(self, visible: bool) -> None:
         self.trails_visible = visible
-        for body_id, trail in self.trails.items():
-            trail.setVisible(visible or body_id in self.selection)
+        if self.trails is not None:
+            self.trails.setVisible(visible)
 
     # ---- geometry for picking and framing ---------------------------------------------------
     def pick_targets(self) -> list[picking.PickTarget]:
