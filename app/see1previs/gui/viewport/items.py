@@ -69,6 +69,7 @@ GHOST = {
 ONION_OFFSETS_S = (-0.5, -0.25, 0.25, 0.5)  # onion skins this far before and after the playhead
 OUTLINE_WIDTH_M = 0.012  # the selection outline stands this far off the surface
 FRUSTUM_LENGTH_M = 0.6
+TRAIL_POINTS = 240  # at most this many points along each ghost trail
 CAMERA_EXTENT_M = np.array([0.06, 0.07, 0.18])  # the camera body's half extents
 IDENTITY_Q = np.array([1.0, 0.0, 0.0, 0.0])
 
@@ -268,8 +269,12 @@ class SceneDrawing:
         if trajectory is None or trajectory.frame_count < 2 or not body_ids:
             return None
         segments, colours = [], []
+        # Paths are smooth: a few hundred points each draw them as well as every frame does.
+        step = max(1, trajectory.frame_count // TRAIL_POINTS)
         for body_id in body_ids:
-            path = trajectory.positions[:, trajectory.index(body_id)]
+            path = trajectory.positions[::step, trajectory.index(body_id)]
+            if (trajectory.frame_count - 1) % step:
+                path = np.vstack([path, trajectory.positions[-1, trajectory.index(body_id)]])
             segments.append(np.repeat(path, 2, axis=0)[1:-1])  # p0 p1, p1 p2, ...
             rgba = self.trail_colours.get(body_id, shading.DEFAULT_PROP_RGBA)
             colours.append(np.tile((*rgba[:3], shading.TRAIL_ALPHA), (2 * len(path) - 2, 1)))
@@ -278,7 +283,7 @@ class SceneDrawing:
             color=np.vstack(colours).astype(np.float32),
             width=width,
             mode="lines",
-            antialias=True,
+            antialias=width > 1.0,  # smooth lines are slow in software: the selection's only
         )
         item.setGLOptions("translucent")
         item.setDepthValue(10)  # after the opaque bodies, so blending sees them
@@ -328,15 +333,27 @@ class SceneDrawing:
                 self.drawn_origins[owner] = self._previewed(owner, links[owner], links[owner][0])
         self.drawn_links = {}
         hidden = np.zeros((4, 4))
+        shown, positions, orientations = [], [], []
         for p in self.parts:
             pose = links.get(p.part.link)
             if pose is None:
                 p.world = None
                 continue
-            pivot = links[p.part.owner][0] if p.part.owner in links else pose[0]
-            position, orientation = self._previewed(p.part.owner, pose, pivot)
-            self.drawn_links[p.part.link] = (position, orientation)
-            p.world = pose_matrix(position, orientation) @ p.local
+            if p.part.owner in self.preview:
+                pivot = links[p.part.owner][0] if p.part.owner in links else pose[0]
+                pose = self._previewed(p.part.owner, pose, pivot)
+            self.drawn_links[p.part.link] = pose
+            shown.append(p)
+            positions.append(pose[0])
+            orientations.append(pose[1])
+        if shown:  # all link poses to matrices at once
+            links_m = np.zeros((len(shown), 4, 4))
+            links_m[:, :3, :3] = quat.to_matrix(np.array(orientations))
+            links_m[:, :3, 3] = positions
+            links_m[:, 3, 3] = 1.0
+            worlds = links_m @ np.array([p.local for p in shown])
+            for p, world in zip(shown, worlds, strict=True):
+                p.world = world
         if self.parts:
             self.bodies.pose(np.array([hidden if p.world is None else p.world for p in self.parts]))
         self._pose_outlines()
