@@ -319,8 +319,18 @@ class SceneDrawing:
             body_id: (positions[i], orientations[i])
             for i, body_id in enumerate(trajectory.body_ids)
         }
-        for link in trajectory.links:
-            poses[link] = trajectory.link_pose(link, t)
+        if trajectory.links and trajectory.link_positions is not None:
+            # Every segment at once, interpolated as Trajectory.link_pose does one at a time.
+            times = trajectory.times
+            i = int(np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 1))
+            j = min(i + 1, len(times) - 1)
+            u = 0.0 if j == i else float(np.clip((t - times[i]) / (times[j] - times[i]), 0, 1))
+            a_p, b_p = trajectory.link_positions[i], trajectory.link_positions[j]
+            a_q, b_q = trajectory.link_orientations[i], trajectory.link_orientations[j]
+            link_p = a_p if u == 0.0 else (1.0 - u) * a_p + u * b_p
+            link_q = a_q if u == 0.0 else quat.slerp(a_q, b_q, np.full(len(a_q), u))
+            for k, link in enumerate(trajectory.links):
+                poses[link] = (link_p[k], link_q[k])
         return poses
 
     def update(self, t: float) -> None:
