@@ -270,6 +270,15 @@ def test_deb_installs_the_command_desktop_entry_and_icon(installers, tmp_path):
     result = run_bundled(payload / "opt" / NAME / NAME, "schema", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
+    if shutil.which("apt-get"):  # apt would install it here: every Depends is satisfiable
+        simulated = subprocess.run(
+            ["apt-get", "install", "--simulate", "--no-download", installers.deb],
+            capture_output=True,
+            text=True,
+        )
+        assert simulated.returncode == 0, simulated.stdout + simulated.stderr
+        assert f"Inst {NAME} ({__version__}" in simulated.stdout
+
 
 def _gui_command(executable: Path, cwd: Path) -> list[str] | None:
     """How this build opens the window on a scene, or None if it has no GUI yet."""
