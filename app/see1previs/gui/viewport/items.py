@@ -356,12 +356,8 @@ class SceneDrawing:
             shown.append(p)
             positions.append(pose[0])
             orientations.append(pose[1])
-        if shown:  # all link poses to matrices at once
-            links_m = np.zeros((len(shown), 4, 4))
-            links_m[:, :3, :3] = quat.to_matrix(np.array(orientations))
-            links_m[:, :3, 3] = positions
-            links_m[:, 3, 3] = 1.0
-            worlds = links_m @ np.array([p.local for p in shown])
+        if shown:
+            worlds = _pose_matrices(positions, orientations, [p.local for p in shown])
             for p, world in zip(shown, worlds, strict=True):
                 p.world = world
         if self.parts:
@@ -372,10 +368,18 @@ class SceneDrawing:
             for offset in ONION_OFFSETS_S:
                 inside = 0.0 <= t + offset <= self.trajectory.duration
                 ghosts = self.link_poses(t + offset) if inside else {}
-                for p in self.selected_parts:
-                    ghost = ghosts.get(p.part.link)
-                    matrices.append(hidden if ghost is None else pose_matrix(*ghost) @ p.local)
-            self.onions.pose(np.array(matrices))
+                found = [ghosts.get(p.part.link) for p in self.selected_parts]
+                if all(g is not None for g in found):
+                    matrices.append(
+                        _pose_matrices(
+                            [g[0] for g in found],
+                            [g[1] for g in found],
+                            [p.local for p in self.selected_parts],
+                        )
+                    )
+                else:  # outside the bake: no ghost
+                    matrices.append(np.zeros((len(found), 4, 4)))
+            self.onions.pose(np.concatenate(matrices))
         for c in self.cameras:
             position, orientation, focal = camera_pose(c.track, t)
             position, orientation = self._previewed(c.camera_id, (position, orientation), position)
@@ -495,6 +499,15 @@ class SceneDrawing:
         lo, hi = cloud.min(axis=0), cloud.max(axis=0)
         centre = 0.5 * (lo + hi)
         return centre, max(float(np.linalg.norm(hi - lo)) * 0.5, 0.05)
+
+
+def _pose_matrices(positions, orientations, local_poses) -> np.ndarray:
+    """(N, 4, 4) world poses of parts: link poses (positions, wxyz) times part poses."""
+    links = np.zeros((len(positions), 4, 4))
+    links[:, :3, :3] = quat.to_matrix(np.asarray(orientations, dtype=float))
+    links[:, :3, 3] = positions
+    links[:, 3, 3] = 1.0
+    return links @ np.asarray(local_poses)
 
 
 def _outline_item(vertices, faces) -> gl.GLMeshItem:
