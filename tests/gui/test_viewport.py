@@ -471,3 +471,20 @@ def test_in_a_window_the_viewport_keeps_its_keys_and_leaves_the_rest(qtbot, bake
     qtbot.keyClick(keyboard, Qt.Key.Key_Escape)  # nothing to cancel: the window's Esc
     qtbot.keyClick(keyboard, Qt.Key.Key_Space)
     assert fired == ["Esc", "Space"]
+
+
+def test_an_empty_scene_shows_the_cabin(qtbot):
+    from see1previs.core.scene import FORMAT_VERSION, Scene
+
+    widget = SceneViewport()
+    qtbot.addWidget(widget)
+    widget.resize(*SIZE)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.show_scene(Scene.model_validate({"format": FORMAT_VERSION}))
+    widget.set_time(1.0)
+    widget.set_selection([])
+    widget.frame_selected()
+    widget.set_view("hatch")
+    assert background_fraction(pixels(widget)) < 0.01
+    assert widget.pick(SIZE[0] / 2, SIZE[1] / 2) is None
