@@ -25,6 +25,13 @@ SIZE = (640, 360)
 SCENE_PATH = SCENES / "first-light.see1.json"
 
 
+@pytest.fixture(autouse=True)
+def no_drawing_errors(capfd):
+    """pyqtgraph prints an item's drawing error and carries on: make that a failure."""
+    yield
+    assert "Error while drawing item" not in capfd.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def baked():
     scene = load_scene(SCENE_PATH)

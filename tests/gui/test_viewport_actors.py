@@ -10,7 +10,13 @@ from see1previs.core import quaternion as quat
 from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.gui.viewport import SceneViewport, shading
 from see1previs.physics.simulation import simulate
-from tests.gui.test_viewport import colour_at, hue_match, look, pixels
+from tests.gui.test_viewport import (  # noqa: F401  (no_drawing_errors: autouse fixture)
+    colour_at,
+    hue_match,
+    look,
+    no_drawing_errors,
+    pixels,
+)
 
 SIZE = (640, 360)
 COLOUR = "#3fbf7f"

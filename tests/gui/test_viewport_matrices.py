@@ -7,7 +7,12 @@ import pyqtgraph.opengl as gl
 import pytest
 
 from see1previs.gui.viewport import navigation
-from tests.gui.test_viewport import SIZE, baked, viewport  # noqa: F401  (fixtures)
+from tests.gui.test_viewport import (  # noqa: F401  (fixtures)
+    SIZE,
+    baked,
+    no_drawing_errors,
+    viewport,
+)
 
 
 @pytest.mark.parametrize(
