@@ -118,12 +118,22 @@ def _elf_files(bundle: Path) -> list[Path]:
 
 
 def system_libraries(bundle: Path) -> tuple[set[Path], list[str]]:
-    """Libraries the bundle resolves outside itself, and the ones no one provides."""
+    """Libraries the bundle's own files link to outside the bundle, and any not found.
+
+    ``ldd`` resolves the whole dependency tree; only the libraries a bundled file names itself
+    (its ``NEEDED`` entries, read with ``objdump``) count, so the .deb depends on what the
+    bundle uses and apt brings what those need in turn.
+    """
     internal = bundle / "_internal"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LD_LIBRARY_PATH": str(internal)}
-    outside: set[Path] = set()
+    resolved: dict[str, Path] = {}
+    needed: set[str] = set()
     missing: list[str] = []
+    objdump = shutil.which("objdump")
     for path in _elf_files(bundle):
+        if objdump:
+            dump = subprocess.run([objdump, "-p", str(path)], capture_output=True, text=True)
+            needed.update(re.findall(r"^\s+NEEDED\s+(\S+)$", dump.stdout, re.MULTILINE))
         result = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env)
         for line in result.stdout.splitlines():
             if "=>" not in line:
@@ -134,7 +144,8 @@ def system_libraries(bundle: Path) -> tuple[set[Path], list[str]]:
                 continue
             target_path = Path(target.split(" (")[0].strip())
             if target_path.is_absolute() and bundle.resolve() not in target_path.resolve().parents:
-                outside.add(target_path)
+                resolved[name] = target_path
+    outside = {path for name, path in resolved.items() if not objdump or name in needed}
     return outside, missing
 
 
