@@ -11,6 +11,8 @@ opentimelineio, pypdf, PIL, dpkg-deb, tarfile, the X server's window list).
 from __future__ import annotations
 
 import configparser
+import json
+import math
 import os
 import re
 import shutil
@@ -20,6 +22,7 @@ import sys
 import tarfile
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +46,7 @@ MACHINE_LIBRARIES = re.compile(
 )
 
 SELF_TEST_LINE = re.compile(
-    rf"^see1-previs {re.escape(__version__)} self-test ok: baked 'First Light' "
+    rf"^see1-previs {re.escape(__version__)} self-test ok: baked '(?P<title>[^']+)' "
     r"\((?P<frames>\d+) frames\), rendered 320x(?P<height>\d+) from camera (?P<camera>\w+), "
     r"exported (?P<shots>\d+) shots in (?P<seconds>[\d.]+) s$"
 )
@@ -106,10 +109,22 @@ def test_bundled_self_test_needs_nothing_from_the_build_environment(installers, 
     assert len(lines) == 1, result.stdout
     match = SELF_TEST_LINE.match(lines[0])
     assert match, lines[0]
-    assert int(match["frames"]) == 481  # 8 s of First Light at 60 fps, frames 0..480
-    assert match["camera"] == "A"
-    assert int(match["shots"]) == 3
+    # The numbers agree with the demo scene file the self-test names.
+    scene = demo_scene(installers.bundle, match["title"])
+    rate = Fraction(str(scene["frame_rate"]))
+    assert int(match["frames"]) == math.floor(Fraction(str(scene["duration"])) * rate) + 1
+    assert match["camera"] == scene["cameras"][0]["id"]
+    assert int(match["shots"]) == len(scene["shots"])
     assert list(tmp_path.iterdir()) == []  # the self-test leaves nothing behind
+
+
+def demo_scene(bundle: Path, title: str) -> dict:
+    """The bundled demo scene with this title, as plain JSON."""
+    for path in sorted((bundle / "_internal" / "scenes").glob("*.see1.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("title") == title:
+            return data
+    raise AssertionError(f"no bundled scene is titled {title!r}")
 
 
 def test_bundled_bake_is_bit_identical_to_the_development_install(installers, tmp_path):
