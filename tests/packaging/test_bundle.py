@@ -163,15 +163,16 @@ def test_bundled_export_writes_every_format_readable_elsewhere(installers, tmp_p
     result = run_bundled(installers.bundle / NAME, "export", scene, "--out", plan, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
 
-    shots = len(json.loads(scene.read_text(encoding="utf-8"))["shots"])
+    scene_data = json.loads(scene.read_text(encoding="utf-8"))
+    shots = len(scene_data["shots"])
     shot_rows = (plan / "shot_list.csv").read_text(encoding="utf-8").splitlines()
     assert len(shot_rows) == 1 + shots
 
     from pxr import Usd, UsdGeom
 
     stage = Usd.Stage.Open(str(plan / "stage.usda"))
-    cameras = [prim for prim in stage.Traverse() if prim.IsA(UsdGeom.Camera)]
-    assert cameras
+    cameras = [prim.GetName() for prim in stage.Traverse() if prim.IsA(UsdGeom.Camera)]
+    assert sorted(cameras) == sorted(camera["id"] for camera in scene_data["cameras"])
     assert UsdGeom.GetStageUpAxis(stage) == UsdGeom.Tokens.z
 
     import opentimelineio as otio
