@@ -72,6 +72,7 @@ def hue_match(rgb, rgba) -> float:
 
 
 def look(widget, centre, distance, azimuth, elevation):
+    widget.preset = None
     widget.view.opts["fov"] = 60
     widget.view.setCameraPosition(
         pos=navigation.Vector(*centre), distance=distance, azimuth=azimuth, elevation=elevation
@@ -263,6 +264,23 @@ def test_escape_cancels_a_move(viewport, qtbot):
     qtbot.keyClick(viewport.view, Qt.Key.Key_Escape)
     assert edits == []
     assert viewport.drawn_pose("slate")[0] == pytest.approx(before)
+
+
+def test_a_preset_view_keeps_its_framing_when_the_viewport_is_resized(viewport, qtbot):
+    viewport.set_view("front")
+    wide = viewport.view.opts["distance"]
+    viewport.resize(300, 400)  # a tall, narrow dock: the cabin can come closer
+    qtbot.waitUntil(lambda: viewport.view.width() == 300)
+    assert viewport.view.opts["distance"] < 0.8 * wide
+    for point in ((0.0, 0.0, 3.0), (0.0, 0.0, -3.0), (-3.0, 0.0, 0.0), (4.0, 0.0, 0.0)):
+        x, y = viewport.project(point)  # the whole cabin and hatch stay in the picture
+        assert 0 <= x <= viewport.view.width() and 0 <= y <= viewport.view.height()
+    navigation.orbit(viewport.view, 10, 0)
+    viewport.preset = None  # once the eye has been moved, a resize leaves it where it is
+    distance = viewport.view.opts["distance"]
+    viewport.resize(*SIZE)
+    qtbot.waitUntil(lambda: viewport.view.width() == SIZE[0])
+    assert viewport.view.opts["distance"] == distance
 
 
 def test_preset_views_put_the_eye_where_the_crew_expects(viewport, baked):

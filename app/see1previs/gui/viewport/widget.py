@@ -122,7 +122,14 @@ class _GLView(gl.GLViewWidget):
     def mouseReleaseEvent(self, ev):
         self._owner._mouse_release(ev)
 
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        owner = getattr(self, "_owner", None)
+        if owner is not None and hasattr(owner, "preset"):
+            owner._refit_preset()
+
     def wheelEvent(self, ev):
+        self._owner.preset = None
         navigation.dolly(self, ev.angleDelta().y() / 120.0)
 
     def keyPressEvent(self, ev):
@@ -179,7 +186,8 @@ class SceneViewport(QtWidgets.QWidget):
         self._press: tuple[QtCore.QPointF, Qt.MouseButton, Qt.KeyboardModifier] | None = None
         self._last_px: QtCore.QPointF | None = None
         self._navigating: str | None = None
-        navigation.apply_preset(self.view, "perspective")
+        self.preset: str | None = None  # the preset view shown, until the eye is moved
+        self.set_view("perspective")
         self._update_hud()
         problem = opengl_setup.late_setup_warning()
         if problem:
@@ -241,12 +249,15 @@ class SceneViewport(QtWidgets.QWidget):
         if bounds is None:
             centre = np.array(navigation.PRESETS["perspective"].centre)
             navigation.frame(self.view, centre, navigation.CABIN_RADIUS_M, margin=1.0)
+            self.preset = None
         else:
             navigation.frame(self.view, *bounds)
+            self.preset = None
 
     def set_view(self, name: str) -> None:
         """One of the preset views: "hatch", "top", "front" or "perspective"."""
         navigation.apply_preset(self.view, name)
+        self.preset = name  # re-fitted to the picture when the viewport is resized
 
     def drawn_pose(self, link: str) -> tuple[np.ndarray, np.ndarray]:
         """(position, orientation wxyz) drawn now for a link, body id or camera id."""
@@ -344,6 +355,7 @@ class SceneViewport(QtWidgets.QWidget):
             return
         if not self._moved_beyond_click(pos):
             return
+        self.preset = None
         if self._navigating == "orbit":
             navigation.orbit(self.view, dx, dy)
         elif self._navigating == "pan":
@@ -399,6 +411,7 @@ class SceneViewport(QtWidgets.QWidget):
         axes = {Qt.Key.Key_X: "x", Qt.Key.Key_Y: "y", Qt.Key.Key_Z: "z"}
         if key in flights and not (mods & Qt.KeyboardModifier.ControlModifier):
             navigation.fly(self.view, *flights[key], fast=fast)
+            self.preset = None
         elif key in views:
             self.set_view(views[key])
         elif key == Qt.Key.Key_F:
@@ -548,3 +561,8 @@ class SceneViewport(QtWidgets.QWidget):
     def resizeEvent(self, ev: QtGui.QResizeEvent) -> None:
         super().resizeEvent(ev)
         self._place_hud()
+
+    def _refit_preset(self) -> None:
+        """Keep a preset view's framing when the 3D view changes size."""
+        if self.preset is not None:
+            navigation.apply_preset(self.view, self.preset)
