@@ -16,9 +16,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,package]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-## run: create .venv, install the app and run the demo scene
+## run: create .venv, install the app and open the desktop app on the demo scene
 run: $(STAMP)
-	$(BIN)/see1-previs simulate $(DEMO) --report
+	$(BIN)/see1-previs open $(DEMO)
 
 ## system-deps: Debian packages for a virtual display and software OpenGL (needs root)
 system-deps:

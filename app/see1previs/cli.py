@@ -1,4 +1,5 @@
-"""The ``see1-previs`` command line: headless validate / simulate / schema for pipeline TDs.
+"""The ``see1-previs`` command line: headless validate / simulate / schema for pipeline TDs,
+and ``open`` for the desktop app.
 
 Errors a user can act on are printed as plain messages (exit 1); ``--debug`` adds the
 traceback. Long bakes show a progress bar when stderr is a terminal.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import traceback
@@ -106,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
     )
 
+    open_app = commands.add_parser(
+        "open",
+        help="open the desktop app on a scene (or on a new, empty scene)",
+        description="Open the SEE-1 Previs desktop app on SCENE, or on a new scene in the SEE-1 "
+        "interior when no scene is given. Running see1-previs with no command does the same "
+        "where there is a display.",
+    )
+    open_app.add_argument("scene", type=Path, nargs="?", help="scene file (*.see1.json)")
+
     commands.add_parser(
         "schema",
         help="print the scene-file JSON Schema",
@@ -120,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         return _run(cmd_self_test, args)
     if args.command is None:
+        if _display_available():
+            args.scene = None
+            return _run(cmd_open, args)
         parser.print_help()
         return EXIT_USAGE
     return _run(_COMMANDS[args.command], args)
@@ -349,12 +363,30 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_open(args: argparse.Namespace) -> int:
+    scene = args.scene
+    if scene is not None and not scene.exists():
+        raise CliError(f"see1-previs: no scene file at {scene}")
+    # Qt is imported only here, so every other command runs where no GUI is installed.
+    from see1previs.gui.app import main as run_app
+
+    return run_app(scene)
+
+
+def _display_available() -> bool:
+    """Whether a window can be shown (always on Windows and macOS; X11 or Wayland elsewhere)."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 _COMMANDS = {
     "validate": cmd_validate,
     "simulate": cmd_simulate,
     "export": cmd_export,
     "cuesheet": cmd_cuesheet,
     "schema": cmd_schema,
+    "open": cmd_open,
 }
 
 

@@ -135,7 +135,10 @@ def test_help_lists_the_commands():
         assert command in result.stdout
 
 
-def test_no_command_prints_usage_and_exits_2():
+def test_no_command_prints_usage_and_exits_2(monkeypatch):
+    # Where a display exists, no command opens the desktop app; headless it is a usage error.
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     result = run()
     assert result.returncode == 2
     assert "usage" in (result.stdout + result.stderr).lower()

@@ -265,6 +265,100 @@ class Session:
         return result
 
 
+HARD_CONTACT_M_S = 1.0
+"""Approach speed above which a contact is worth a director's look (a hard knock)."""
+
+
+@dataclass(frozen=True)
+class BlockingWarning:
+    """Something in the blocking to look at: when, who, what."""
+
+    time: float  # s, where to put the playhead
+    end: float  # s
+    subject: str  # scene id to select ("" for the scene as a whole)
+    kind: str
+    message: str
+
+
+def blocking_warnings(
+    scene: Scene,
+    bake: BakeResult | None,
+    problems: Sequence[tuple[str, str]] = (),
+) -> list[BlockingWarning]:
+    """Setup problems, hard contacts and each shot's warnings, in time order (any thread)."""
+    from see1previs.cinema.analysis import analyse_shot
+    from see1previs.cinema.tracks import CameraSetupError, evaluate_camera
+
+    found = [
+        BlockingWarning(0.0, 0.0, subject_of_path(scene, path), "setup", f"{path}: {message}")
+        for path, message in problems
+    ]
+    if bake is None:
+        return found
+    trajectory = bake.trajectory
+    bodies = {body.id for body in scene.bodies()}
+    for contact in trajectory.contacts:
+        speed = float(contact["approach_speed"])
+        if speed < HARD_CONTACT_M_S:
+            continue
+        a, b = str(contact["body_a"]), str(contact["body_b"])
+        other = "the wall" if b.startswith("station") else b
+        found.append(
+            BlockingWarning(
+                float(contact["start"]),
+                float(contact["end"]),
+                a.split("/")[0] if a.split("/")[0] in bodies else "",
+                "hard_contact",
+                f"{a} hits {other} at {speed:.1f} m/s",
+            )
+        )
+    tracks = {}
+    for index, camera in enumerate(scene.cameras):
+        try:
+            tracks[camera.id] = evaluate_camera(camera, scene, bake.station, trajectory)
+        except CameraSetupError as exc:
+            found += [
+                BlockingWarning(0.0, 0.0, camera.id, "camera_setup", f"{path}: {message}")
+                for path, message in exc.problems
+            ]
+        except KeyError as exc:  # the bake predates a body the camera follows
+            found.append(
+                BlockingWarning(0.0, 0.0, camera.id, "camera_setup", f"cameras[{index}]: {exc}")
+            )
+    radii = {h.id: h.plan.bounding_radius for h in bake.world.bodies if h.kind == "prop"}
+    for shot in scene.shots:
+        if shot.camera not in tracks:
+            continue
+        try:
+            analysis = analyse_shot(shot, scene, bake.station, trajectory, tracks, body_radii=radii)
+        except KeyError:
+            continue  # bodies changed since the bake; the next bake brings fresh warnings
+        for warning in analysis.warnings:
+            found.append(
+                BlockingWarning(
+                    warning.start,
+                    warning.end,
+                    shot.camera,
+                    warning.kind,
+                    f"shot {shot.id}: {warning.message}",
+                )
+            )
+    return sorted(found, key=lambda w: (w.time, w.subject))
+
+
+def subject_of_path(scene: Scene, path: str) -> str:
+    """The id of the item a JSON path like ``props[2].pose`` points into ("" if none)."""
+    head = path.split(".", 1)[0]
+    if "[" not in head:
+        return ""
+    group, _, rest = head.partition("[")
+    try:
+        index = int(rest.rstrip("]"))
+        return getattr(scene, group)[index].id
+    except (AttributeError, ValueError, IndexError):
+        return ""
+
+
 def _exists(scene: Scene, item_id: str) -> bool:
     try:
         find(scene, item_id)

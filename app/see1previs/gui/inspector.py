@@ -1,0 +1,264 @@
+"""The inspector: every property of the selected item (or of the scene) with units, editable.
+
+The form is built from the item's own data and its pydantic fields, so new fields appear
+without GUI work: numbers show their unit, descriptions are tooltips, nested settings get a
+heading. Committing a value makes an undoable edit; a value the scene model refuses is not
+applied, and the model's message appears in red right under the field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pydantic
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from see1previs.core import commands as cmd
+from see1previs.gui.qt_events import listen
+from see1previs.session.session import Session
+
+SCENE_FIELDS = ("title", "frame_rate", "duration", "station", "environment", "simulation")
+AXES = {2: ("w", "h"), 3: ("x", "y", "z"), 4: ("w", "x", "y", "z")}
+_UNIT = re.compile(r"\[([^\]]*)\]\s*$")
+
+
+def humanise(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def field_help(model: Any, name: str) -> tuple[str, str]:
+    """(unit, description) of a pydantic field, from its metadata."""
+    fields = getattr(type(model), "model_fields", {})
+    info = fields.get(name)
+    if info is None:
+        return "", ""
+    description = info.description or ""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    unit = str(extra.get("unit", ""))
+    match = _UNIT.search(description)
+    if not unit and match:
+        unit = match.group(1)
+    return unit, description
+
+
+def format_number(value: float | int) -> str:
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def first_error(exc: pydantic.ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return str(exc)
+    message = errors[0]["msg"]
+    return message.removeprefix("Value error, ")
+
+
+class Inspector(QWidget):
+    """The inspector dock's contents."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.title = QLabel(self)
+        self.title.setObjectName("heading")
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.scroll)
+        self.editors: dict[tuple, QWidget] = {}
+        self.problems: dict[tuple, QLabel] = {}
+        self._shown: tuple[str, Any] | None = None
+        listen(self, session.selection_changed, lambda ids: self.refresh())
+        listen(self, session.scene_changed, lambda scene: self.refresh())
+        self.refresh()
+
+    # -- what is shown --------------------------------------------------------------------
+    def _target(self) -> tuple[str, tuple, Any, dict]:
+        """(id or "", path prefix, model, data) of what the inspector edits."""
+        scene = self.session.scene
+        for item_id in self.session.selection:
+            try:
+                group, index = cmd.find(scene, item_id)
+            except KeyError:
+                continue
+            model = getattr(scene, group)[index]
+            return item_id, (group, index), model, model.model_dump(mode="json")
+        data = scene.model_dump(mode="json")
+        return "", (), scene, {key: data[key] for key in SCENE_FIELDS}
+
+    def refresh(self) -> None:
+        item_id, prefix, model, data = self._target()
+        if self._shown == (item_id, data):
+            return
+        focused = next((p for p, w in self.editors.items() if w.hasFocus()), None)
+        scroll = self.scroll.verticalScrollBar().value()
+        self._shown = (item_id, data)
+        self.title.setText(f"{item_id}" if item_id else f"Scene — {self.session.scene.title}")
+        self.editors = {}
+        self.problems = {}
+        page = QWidget()
+        grid = QGridLayout(page)
+        grid.setContentsMargins(0, 0, 4, 0)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 1)
+        self._rows = 0
+        self._add_fields(grid, model, data, prefix, depth=0)
+        grid.setRowStretch(self._rows, 1)
+        self.scroll.setWidget(page)
+        self.scroll.verticalScrollBar().setValue(scroll)
+        if focused in self.editors:
+            self.editors[focused].setFocus()
+
+    def _add_fields(self, grid: QGridLayout, model: Any, data: dict, prefix: tuple, depth: int):
+        for name, value in data.items():
+            path = (*prefix, name)
+            unit, description = field_help(model, name)
+            child = getattr(model, name, None)
+            if isinstance(value, dict):
+                heading = QLabel(("    " * depth) + humanise(name), self)
+                heading.setObjectName("heading")
+                heading.setToolTip(description)
+                grid.addWidget(heading, self._next_row(), 0, 1, 3)
+                self._add_fields(grid, child, value, path, depth + 1)
+                continue
+            label = QLabel(("    " * depth) + humanise(name))
+            label.setToolTip(description)
+            row = self._next_row()
+            grid.addWidget(label, row, 0)
+            editor = self._editor(path, name, value)
+            editor.setToolTip(description)
+            grid.addWidget(editor, row, 1)
+            unit_label = QLabel(unit)
+            unit_label.setObjectName("unit")
+            grid.addWidget(unit_label, row, 2)
+            problem = QLabel()
+            problem.setObjectName("problem")
+            problem.setWordWrap(True)
+            problem.hide()
+            grid.addWidget(problem, self._next_row(), 0, 1, 3)
+            self.problems[path] = problem
+
+    def _next_row(self) -> int:
+        self._rows += 1
+        return self._rows - 1
+
+    def _editor(self, path: tuple, name: str, value: Any) -> QWidget:
+        if name == "type" or (isinstance(value, list) and value and isinstance(value[0], dict)):
+            text = value if name == "type" else f"{len(value)} entries (edit in the scene file)"
+            label = QLabel(str(text))
+            label.setObjectName("unit")
+            return label
+        if isinstance(value, bool):
+            box = QCheckBox()
+            box.setChecked(value)
+            box.toggled.connect(lambda checked, p=path: self.commit(p, checked))
+            self.editors[path] = box
+            return box
+        if isinstance(value, list) and all(isinstance(v, int | float) for v in value):
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(2)
+            edits = []
+            for axis, component in zip(AXES.get(len(value), ()), value, strict=False):
+                edit = QLineEdit(format_number(component))
+                edit.setPlaceholderText(axis)
+                edit.setToolTip(axis)
+                edit.setMinimumWidth(40)
+                edits.append(edit)
+                row.addWidget(edit)
+            for edit in edits:
+                edit.editingFinished.connect(lambda p=path, e=edits: self._commit_vector(p, e))
+            self.editors[path] = edits[0]
+            return holder
+        edit = QLineEdit(
+            "" if value is None else format_number(value) if _numeric(value) else str(value)
+        )
+        if value is None:
+            edit.setPlaceholderText("not set")
+        edit.editingFinished.connect(lambda p=path, e=edit, v=value: self._commit_text(p, e, v))
+        self.editors[path] = edit
+        return edit
+
+    # -- editing --------------------------------------------------------------------------
+    def _commit_text(self, path: tuple, edit: QLineEdit, original: Any) -> None:
+        text = edit.text().strip()
+        if _numeric(original):
+            try:
+                value: Any = float(text)
+            except ValueError:
+                self._show_problem(path, f"'{text}' is not a number")
+                return
+            if isinstance(original, int) and value.is_integer() and path[-1] != "frame_rate":
+                value = int(value)
+        elif original is None:
+            if text == "":
+                value = None
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    value = text
+        else:
+            value = text
+        self.commit(path, value)
+
+    def _commit_vector(self, path: tuple, edits: list[QLineEdit]) -> None:
+        try:
+            value = [float(e.text()) for e in edits]
+        except ValueError:
+            self._show_problem(path, "every component must be a number")
+            return
+        self.commit(path, value)
+
+    def commit(self, path: tuple, value: Any) -> bool:
+        """Set the field at ``path`` as an undoable edit; False (and a message) if refused."""
+        scene = self.session.scene
+        try:
+            if cmd.get_value(scene, path) == value:
+                self._show_problem(path, "")
+                return True
+            edited = cmd.set_value(scene, path, value)
+        except pydantic.ValidationError as exc:
+            self._show_problem(path, first_error(exc))
+            return False
+        self._show_problem(path, "")
+        item_id = self._shown[0] if self._shown else ""
+        what = humanise(path[-1]).lower()
+        self.session.edit(f"Set {item_id} {what}" if item_id else f"Set scene {what}", edited)
+        return True
+
+    def _show_problem(self, path: tuple, message: str) -> None:
+        label = self.problems.get(path)
+        editor = self.editors.get(path)
+        if editor is not None and isinstance(editor, QLineEdit):
+            editor.setProperty("invalid", bool(message))
+            editor.style().unpolish(editor)
+            editor.style().polish(editor)
+        if label is not None:
+            label.setText(message)
+            label.setVisible(bool(message))
+
+    def problem_text(self, path: tuple) -> str:
+        label = self.problems.get(path)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+
+def _numeric(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+__all__ = ["Inspector", "Qt"]

@@ -1,0 +1,123 @@
+"""Background work for the window: one job at a time per worker, newest wins.
+
+A :class:`Worker` runs jobs — callables ``job(progress, should_cancel) -> value`` — in its own
+:class:`QThread`, so the UI thread only ever receives results. Submitting a job while one
+runs asks the running one to stop (bakes poll ``should_cancel``) and starts the new one as
+soon as it has; results of superseded jobs are dropped. The bake, the shot analysis and the
+export each run on a worker; the camera monitor has its own render thread
+(:mod:`see1previs.gui.camera_monitor`).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+Job = Callable[[Callable[[float], None], Callable[[], bool]], Any]
+
+
+class _JobThread(QThread):
+    progressed = Signal(float)
+    # One tuple (value, exception or None): PySide6 mishandles the reference count of a bare
+    # None sent through a queued ``object`` argument, which ends in a crash after many emits.
+    done = Signal(object)
+
+    def __init__(self, job: Job, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.cancel_flag = threading.Event()
+
+    def run(self) -> None:
+        try:
+            value = self.job(self.progressed.emit, self.cancel_flag.is_set)
+        except BaseException as exc:  # reported to the UI thread, which decides what to show
+            exc.see1_traceback = traceback.format_exc()
+            self.done.emit((None, exc))
+        else:
+            self.done.emit((value, None))
+
+
+class Worker(QObject):
+    """Runs jobs in a background thread, one at a time; a new job supersedes the running one."""
+
+    started = Signal(object)  # token
+    progress = Signal(object, float)  # token, fraction 0..1
+    finished = Signal(object, object)  # token, value
+    failed = Signal(object, object)  # token, exception
+    cancelled = Signal(object)  # token
+    busy_changed = Signal(bool)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self._thread: _JobThread | None = None
+        self._token: object = None
+        self._pending: tuple[object, Job] | None = None
+        self._user_cancelled = False
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def token(self) -> object:
+        return self._token
+
+    def submit(self, token: object, job: Job) -> None:
+        """Run ``job`` as soon as possible; a running job is asked to stop first."""
+        self._pending = (token, job)
+        if self._thread is not None:
+            self._thread.cancel_flag.set()
+        else:
+            self._start_pending()
+
+    def cancel(self) -> None:
+        """Stop the running job and forget the pending one."""
+        self._pending = None
+        if self._thread is not None:
+            self._user_cancelled = True
+            self._thread.cancel_flag.set()
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the running job ends (closing the window, tests)."""
+        thread = self._thread
+        return True if thread is None else thread.wait(timeout_ms)
+
+    def _start_pending(self) -> None:
+        token, job = self._pending
+        self._pending = None
+        self._token = token
+        self._user_cancelled = False
+        thread = _JobThread(job, self)
+        thread.progressed.connect(lambda f, t=token: self.progress.emit(t, f))
+        thread.done.connect(lambda outcome, t=token, th=thread: self._done(t, th, *outcome))
+        self._thread = thread
+        self.started.emit(token)
+        self.busy_changed.emit(True)
+        thread.start()
+
+    def _done(self, token: object, thread: _JobThread, value: Any, exc: BaseException | None):
+        thread.wait()
+        thread.deleteLater()
+        self._thread = None
+        superseded = self._pending is not None
+        if (exc is not None and _is_cancel(exc)) or self._user_cancelled or superseded:
+            self.cancelled.emit(token)
+        elif exc is not None:
+            self.failed.emit(token, exc)
+        else:
+            self.finished.emit(token, value)
+        if self._pending is not None:
+            self._start_pending()
+        else:
+            self.busy_changed.emit(False)
+
+
+def _is_cancel(exc: BaseException) -> bool:
+    from see1previs.physics.bake import BakeCancelled
+
+    return isinstance(exc, BakeCancelled)
