@@ -348,6 +348,39 @@ def test_mouse_orbits_looks_and_zooms(viewport, qtbot):
     assert navigation.view_direction(view) @ direction < 0.999
 
 
+def test_shift_drag_pans_with_the_mouse_and_the_wheel_zooms(viewport, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    view = viewport.view
+    viewport.set_view("front")
+    centre = np.array([view.opts["center"].x(), view.opts["center"].y(), view.opts["center"].z()])
+    start = viewport.project(centre)
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, shift, QPoint(300, 200))
+    qtbot.mouseMove(view, QPoint(320, 200))
+    qtbot.mouseMove(view, QPoint(350, 170))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, shift, QPoint(350, 170))
+    # The cabin moved with the mouse: the point at the centre is now 50 px right, 30 px up.
+    moved = np.subtract(viewport.project(centre), start)
+    assert moved == pytest.approx((50, -30), abs=1.0)
+
+    distance = view.opts["distance"]
+    notch = QWheelEvent(
+        QPointF(300, 200),
+        QPointF(view.mapToGlobal(QPoint(300, 200))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, notch)
+    assert view.opts["distance"] == pytest.approx(0.85 * distance)
+
+
 def test_before_a_bake_bodies_stand_at_their_start_poses(qtbot, baked):
     scene, result = baked
     widget = SceneViewport()
