@@ -18,10 +18,14 @@ from see1previs.gui.theme import apply_dark_theme
 
 ORGANISATION = "SEE-1"
 APPLICATION = "SEE-1 Previs"
+UI_SWITCH_INTERVAL_S = 0.001
 
 
 def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once, themed and named (QSettings keys depend on it)."""
+    # Workers (bake, checks, monitor) run Python too; hand the interpreter back to the UI
+    # thread within 1 ms rather than the default 5 ms, so repaints do not queue behind them.
+    sys.setswitchinterval(UI_SWITCH_INTERVAL_S)
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])

@@ -11,12 +11,14 @@ export each run on a worker; the camera monitor has its own render thread
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+PROGRESS_INTERVAL_S = 0.1
 Job = Callable[[Callable[[float], None], Callable[[], bool]], Any]
 
 
@@ -32,8 +34,18 @@ class _JobThread(QThread):
         self.cancel_flag = threading.Event()
 
     def run(self) -> None:
+        last = [0.0, -1.0]  # time, fraction of the last report
+
+        def progress(fraction: float) -> None:
+            # Queued signals are all handled before the next repaint: a burst of them would
+            # stall the window, so report at most every PROGRESS_INTERVAL_S.
+            now = time.monotonic()
+            if now - last[0] >= PROGRESS_INTERVAL_S or (fraction >= 1.0 > last[1]):
+                last[0], last[1] = now, fraction
+                self.progressed.emit(float(fraction))
+
         try:
-            value = self.job(self.progressed.emit, self.cancel_flag.is_set)
+            value = self.job(progress, self.cancel_flag.is_set)
         except BaseException as exc:  # reported to the UI thread, which decides what to show
             exc.see1_traceback = traceback.format_exc()
             self.done.emit((None, exc))
