@@ -23,6 +23,7 @@ from see1previs.gui.qt_events import listen
 from see1previs.session.session import Session
 
 RENDER_WIDTH = 640
+READOUT_H = 46  # pixels under the picture for the lens readout
 EXTRACTIONS = (2.39, 1.85)
 
 
@@ -152,7 +153,7 @@ class MonitorScreen(QWidget):
 
     def image_rect(self) -> QRectF:
         """Where the frame is drawn: the largest sensor-aspect rectangle that fits."""
-        area = QRectF(self.rect()).adjusted(6, 6, -6, -34)
+        area = QRectF(self.rect()).adjusted(6, 6, -6, -READOUT_H - 4)
         if self.frame is None:
             return area
         w, h = self.frame.sensor_mm
@@ -200,7 +201,7 @@ class MonitorScreen(QWidget):
             painter.drawLine(
                 QPointF(target.left(), top + height), QPointF(target.right(), top + height)
             )
-            painter.drawText(QPointF(target.left() + 4, top - 3), f"{ratio:g}:1")
+            painter.drawText(QPointF(target.right() - 40, top - 3), f"{ratio:g}:1")
         safe = QRectF(target)
         safe.setSize(target.size() * 0.9)
         safe.moveCenter(target.center())
@@ -221,18 +222,21 @@ class MonitorScreen(QWidget):
         painter.drawText(
             QPointF(target.left() + 5, target.top() + 13), f"{frame.request.camera_id}  {tc}"
         )
-        bottom = QRectF(self.rect()).adjusted(6, self.height() - 30, -6, -2)
-        line1 = (
-            f"{frame.body} · {frame.mode} · {frame.sensor_mm[0]:.2f}×{frame.sensor_mm[1]:.2f} mm"
+        lines = (
+            (theme.DIM_TEXT, f"{frame.body} · {frame.mode}"),
+            (theme.TEXT, f"{frame.lens} @ {frame.focal_mm:.0f} mm    f/{frame.f_stop:g}"),
+            (
+                theme.TEXT,
+                f"focus {frame.focus_m:.2f} m    FOV {frame.hfov_deg:.1f}° × {frame.vfov_deg:.1f}°"
+                f"    sensor {frame.sensor_mm[0]:.2f} × {frame.sensor_mm[1]:.2f} mm",
+            ),
         )
-        line2 = (
-            f"{frame.lens} @ {frame.focal_mm:.0f} mm   f/{frame.f_stop:g}   "
-            f"focus {frame.focus_m:.2f} m   FOV {frame.hfov_deg:.1f}°×{frame.vfov_deg:.1f}°"
-        )
-        painter.setPen(theme.DIM_TEXT)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, line1)
-        painter.setPen(theme.TEXT)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, line2)
+        metrics = painter.fontMetrics()
+        top = self.height() - READOUT_H + 2
+        for number, (colour, text) in enumerate(lines):
+            painter.setPen(colour)
+            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - 12)
+            painter.drawText(QPointF(6, top + metrics.ascent() + number * metrics.height()), elided)
 
 
 class CameraMonitor(QWidget):

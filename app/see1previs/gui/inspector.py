@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 import pydantic
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -128,6 +127,8 @@ class Inspector(QWidget):
             unit, description = field_help(model, name)
             child = getattr(model, name, None)
             if isinstance(value, dict):
+                if not value:
+                    continue  # nothing set (e.g. no joint overrides): no empty heading
                 heading = QLabel(("    " * depth) + humanise(name), self)
                 heading.setObjectName("heading")
                 heading.setToolTip(description)
@@ -175,6 +176,7 @@ class Inspector(QWidget):
             edits = []
             for axis, component in zip(AXES.get(len(value), ()), value, strict=False):
                 edit = QLineEdit(format_number(component))
+                edit.setCursorPosition(0)  # show the leading digits, not the tail
                 edit.setPlaceholderText(axis)
                 edit.setToolTip(axis)
                 edit.setMinimumWidth(40)
@@ -259,6 +261,3 @@ class Inspector(QWidget):
 
 def _numeric(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-__all__ = ["Inspector", "Qt"]

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.viewport.transform_edited.connect(self._transform_edited)
 
         self.resize(1480, 920)
+        self._default_sizes()
         self._restore_layout()
         self._update_title()
         self._update_undo_actions()
@@ -248,8 +249,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.inspector_dock, self.history_dock)
         self.inspector_dock.raise_()
         self.splitDockWidget(self.timeline_dock, self.shot_dock, Qt.Orientation.Horizontal)
+
+    def _default_sizes(self) -> None:
+        """Dock sizes of the default layout (for the window's current size)."""
         self.resizeDocks(
-            [self.outliner_dock, self.monitor_dock], [270, 430], Qt.Orientation.Horizontal
+            [self.outliner_dock, self.monitor_dock], [300, 440], Qt.Orientation.Horizontal
         )
         self.resizeDocks(
             [self.outliner_dock, self.warnings_dock], [420, 200], Qt.Orientation.Vertical
@@ -260,7 +264,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.timeline_dock, self.shot_dock], [900, 420], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.timeline_dock], [250], Qt.Orientation.Vertical)
+        self.resizeDocks([self.timeline_dock], [270], Qt.Orientation.Vertical)
         self._default_state = self.saveState(LAYOUT_VERSION)
 
     def _make_menus(self) -> None:

@@ -34,6 +34,7 @@ from see1previs.gui.qt_events import listen
 from see1previs.session.session import Session
 
 HEADER_W = 120
+MIN_HEIGHT = 200  # transport plus the shots row and six tracks
 RULER_H = 26
 STRIP_H = 5
 ROW_H = 20
@@ -73,10 +74,25 @@ class TimelineCanvas(QWidget):
         width = max(1, self.width() - HEADER_W - 12)
         return min(max((x - HEADER_W - 6) / width * self.duration, 0.0), self.duration)
 
+    def shot_lanes(self) -> dict[str, int]:
+        """Lane of each shot: overlapping shots go on separate lanes, in time order."""
+        lanes: list[float] = []  # end time of the last shot on each lane
+        placed: dict[str, int] = {}
+        for shot in sorted(self.session.scene.shots, key=lambda s: (s.start, s.end)):
+            lane = next((k for k, end in enumerate(lanes) if end <= shot.start + 1e-9), None)
+            if lane is None:
+                lanes.append(shot.end)
+                lane = len(lanes) - 1
+            lanes[lane] = shot.end
+            placed[shot.id] = lane
+        return placed
+
     def rows(self) -> list[tuple[str, str]]:
-        """(kind, id) per track: the shots row then one per body."""
+        """(kind, id) per track: one row per shot lane, then one per body."""
         scene = self.session.scene
-        return [("shots", "Shots")] + [
+        lanes = max(self.shot_lanes().values(), default=0) + 1
+        shot_rows = [("shots", "Shots" if lane == 0 else "") for lane in range(lanes)]
+        return shot_rows + [
             ("actor" if body in scene.actors else "prop", body.id) for body in scene.bodies()
         ]
 
@@ -88,7 +104,7 @@ class TimelineCanvas(QWidget):
 
     def cue_positions(self) -> list[tuple[str, QPointF]]:
         """(cue id, centre) of every cue marker as drawn."""
-        rows = {body_id: r for r, (_, body_id) in enumerate(self.rows()) if r > 0}
+        rows = {body_id: r for r, (kind, body_id) in enumerate(self.rows()) if kind != "shots"}
         found = []
         for cue in self.session.scene.cues:
             row = rows.get(cmd.cue_subject(cue))
@@ -99,13 +115,13 @@ class TimelineCanvas(QWidget):
         return found
 
     def shot_rects(self) -> list[tuple[str, QRectF]]:
-        top = self.row_top(0)
+        lanes = self.shot_lanes()
         return [
             (
                 shot.id,
                 QRectF(
                     self.x_of(shot.start),
-                    top + 2,
+                    self.row_top(lanes[shot.id]) + 2,
                     self.x_of(shot.end) - self.x_of(shot.start),
                     ROW_H - 4,
                 ),
@@ -189,8 +205,10 @@ class TimelineCanvas(QWidget):
                 band = theme.SELECTION.darker(150)
             painter.fillRect(QRectF(0, top, self.width(), ROW_H), band)
             painter.fillRect(QRectF(0, top, HEADER_W, ROW_H), QColor("#252931"))
-            painter.setPen(theme.TEXT if row else theme.DIM_TEXT)
-            painter.drawPixmap(4, int(top + 2), icon("shot" if row == 0 else kind).pixmap(16, 16))
+            shots = kind == "shots"
+            painter.setPen(theme.DIM_TEXT if shots else theme.TEXT)
+            if item_id:
+                painter.drawPixmap(4, int(top + 2), icon("shot" if shots else kind).pixmap(16, 16))
             painter.drawText(
                 QRectF(24, top, HEADER_W - 26, ROW_H), Qt.AlignmentFlag.AlignVCenter, item_id
             )
@@ -243,7 +261,7 @@ class TimelineCanvas(QWidget):
             if point.x() < HEADER_W:
                 row = int((point.y() - RULER_H - STRIP_H + self.scroll) // ROW_H)
                 rows = self.rows()
-                if 0 < row < len(rows):
+                if 0 <= row < len(rows) and rows[row][0] != "shots":
                     self.session.select([rows[row][1]])
                 return
             for shot_id, rect in self.shot_rects():
@@ -354,6 +372,7 @@ class Timeline(QWidget):
         listen(self, session.baked, lambda result: self.canvas.update())
         listen(self, session.bake_needed, lambda t: self.canvas.update())
         listen(self, session.bake_failed, lambda problems: self.canvas.update())
+        self.setMinimumHeight(MIN_HEIGHT)
         self._refresh()
 
     @property
