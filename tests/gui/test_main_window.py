@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt
 
+from see1previs.core import commands as cmd
 from see1previs.core.scenefile import load_scene
 from see1previs.gui.shot_list import MIME
 from tests.gui.conftest import (
@@ -311,3 +312,77 @@ def _pixels(image) -> np.ndarray:
     width, height = image.width(), image.height()
     data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
     return data.reshape(height, image.bytesPerLine())[:, : width * 3].reshape(height, width, 3)
+
+
+def test_a_viewport_drag_becomes_an_undoable_start_pose_edit(qtbot, make_window):
+    window = make_window()
+    session = window.session
+    before = session.scene.body("ball").pose
+    window.viewport.transform_edited.emit("ball", (0.1, 0.2, 0.3), (1.0, 0.0, 0.0, 0.0))
+    assert session.scene.body("ball").pose.position == (0.1, 0.2, 0.3)
+    assert session.stack.undo_label == "Move ball" and session.stale_from == 0.0
+    wait_for_bake_of(qtbot, window)
+    assert np.allclose(session.bake.trajectory.pose("ball", 0.0)[0], (0.1, 0.2, 0.3))
+    window.undo_action.trigger()
+    assert session.scene.body("ball").pose == before
+    window.viewport.picked.emit("torch")
+    assert session.selection == ("torch",)
+    window.viewport.picked.emit("")
+    assert session.selection == ()
+
+
+def test_a_running_bake_can_be_cancelled_and_restarted(qtbot, make_window):
+    window = make_window()
+    session = window.session
+    session.edit("Heavier mug", cmd.set_value(session.scene, ("props", 0, "mass"), 0.9))
+    qtbot.waitUntil(lambda: window.bake_worker.busy, timeout=10_000)
+    assert window.cancel_button.isVisible() and window.bake_progress.isVisible()
+    window.cancel_bake_action.trigger()
+    qtbot.waitUntil(lambda: not window.bake_worker.busy, timeout=30_000)
+    assert not session.bake_is_current and "cancelled" in window.status_label.text()
+    window.simulate_action.trigger()
+    wait_for_bake_of(qtbot, window)
+    assert session.bake.trajectory.metadata["cache_key"] == session.bake.cache_key
+    assert session.bake.world.scene.props[0].mass == 0.9
+
+
+def test_playback_steps_through_frames_of_the_bake(qtbot, make_window):
+    window = make_window()
+    timeline, session = window.timeline, window.session
+    timeline.play_action.trigger()
+    assert timeline.playing
+    qtbot.waitUntil(lambda: session.time > 0.2, timeout=10_000)
+    timeline.play_action.trigger()
+    assert not timeline.playing
+    rate = session.scene.frame_rate
+    assert session.time == rate.frame_time(session.frame)  # always on a frame
+    frame = session.frame
+    timeline.step_fwd.trigger()
+    timeline.step_fwd.trigger()
+    timeline.step_back.trigger()
+    assert session.frame == frame + 1
+    timeline.to_end.trigger()
+    assert session.time == session.scene.duration
+
+
+def test_export_dialog_writes_the_camera_plan_with_the_cli_exporters(qtbot, make_window, tmp_path):
+    from see1previs.gui.export_dialog import ExportDialog
+
+    window = make_window()
+    dialog = ExportDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    for name, box in dialog.boxes.items():
+        box.setChecked(name in ("shotlist", "tracks", "otio"))
+    out = tmp_path / "plan"
+    dialog.folder.setText(str(out))
+    dialog.show()
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Open" in dialog.link.text(), timeout=120_000)
+    assert dialog.progress.value() == 1000
+    rows = (out / "shot_list.csv").read_text(encoding="utf-8").splitlines()
+    shots = window.session.scene.shots
+    assert sum(1 for row in rows if any(row.startswith(s.id + ",") for s in shots)) == len(shots)
+    assert (out / "timeline.otio").exists()
+    assert out.as_uri() in dialog.link.text()
+    assert {p.relative_to(out) for p in dialog.result_files} >= {Path("shot_list.csv")}
+    dialog.close()
