@@ -253,6 +253,25 @@ def test_g_moves_and_r_turns_the_selection_until_a_click(viewport, baked, qtbot)
     assert axis == pytest.approx([0.0, -1.0, 0.0], abs=0.02)  # toward the viewer at −Y
 
 
+def test_shift_dragging_the_selection_turns_it_about_an_axis(viewport, baked, qtbot):
+    scene, _ = baked
+    look(viewport, (0.3, -0.6, 0.5), 3.0, -90.0, 0.0)  # looking along +Y
+    viewport.set_selection(["slate"])
+    centre = viewport.project(scene.body("slate").pose.position)
+    qtbot.keyClick(viewport.view, Qt.Key.Key_Z)  # about the studio's up axis
+    start = (centre[0] + 15, centre[1])  # on the slate, right of its centre
+    end = (centre[0] - 40, centre[1] - 40 * 0.4)  # swept half a turn round it
+    with qtbot.waitSignal(viewport.transform_edited) as edited:
+        drag(qtbot, viewport, start, end, Qt.KeyboardModifier.ShiftModifier, steps=12)
+    _, position, orientation = edited.args
+    assert position == pytest.approx(scene.body("slate").pose.position)
+    turn = quat.multiply(orientation, quat.conjugate(scene.body("slate").pose.orientation))
+    axis = np.asarray(turn[1:]) / np.linalg.norm(turn[1:])
+    assert abs(axis[2]) == pytest.approx(1.0, abs=1e-6)  # about Z only
+    swept = math.atan2(0.4, -1.0)  # the screen angle from the start to the end point
+    assert quat.angle_between(turn, [1, 0, 0, 0]) == pytest.approx(swept, abs=0.05)
+
+
 def test_escape_cancels_a_move(viewport, qtbot):
     viewport.set_selection(["slate"])
     edits = []

@@ -16,6 +16,8 @@ W A S D / Q E        fly forward, left, back, right / down, up (hold Shift to go
 click                select what is under the cursor (empty space clears)
 left drag on a       move the selected body or camera in the view plane (or along the
 selected object      constrained axis); hold Ctrl to snap to the nearest fixture
+Shift+left drag on   turn it round the view axis (or the constrained axis), sweeping
+the selection        the mouse round it
 G / R                move / turn the selection with the mouse; click or Enter confirms,
                      right click or Esc cancels
 X Y Z                constrain the move to, or turn about, that module axis (again: free)
@@ -51,7 +53,7 @@ PICK_SLACK_PX = 6  # a click this close to a small object still picks it
 OUTLINE_PX = 3.0  # the selection outline's width on screen
 HINT = (
     "drag orbit · Shift/middle pan · wheel zoom · right-drag look · WASD fly · "
-    "F frame · 1 hatch · 2 top · 3 front · 4 overview · G move · R turn"
+    "F frame · 1 hatch · 2 top · 3 front · 4 overview · drag selection: move, Shift turn"
 )
 # The same keys as the main window's View menu.
 VIEW_KEYS = {
@@ -328,15 +330,14 @@ class SceneViewport(QtWidgets.QWidget):
             return
         self._press = (pos, ev.button(), ev.modifiers())
         self._navigating = None
-        if ev.button() == Qt.MouseButton.LeftButton and not (
-            ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if ev.button() == Qt.MouseButton.LeftButton:
+            # On the selection a drag moves it (with Shift: turns it); elsewhere it navigates.
             hit = self.pick(pos.x(), pos.y())
             if hit is not None and hit[0] in self.selection and self._movable(hit[0]):
-                self._begin_drag(hit[0], "move", pos, anchor=hit[1], modal=False)
+                kind = "turn" if shift else "move"
+                self._begin_drag(hit[0], kind, pos, anchor=hit[1], modal=False)
                 return
-        if ev.button() == Qt.MouseButton.LeftButton:
-            shift = ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
             self._navigating = "pan" if shift else "orbit"
         elif ev.button() == Qt.MouseButton.MiddleButton:
             self._navigating = "pan"
