@@ -2,14 +2,15 @@
 
 :class:`InteriorDrawing` is the SEE-1 cabin: the shell drawn with back faces culled, so from
 outside you look through the near half into the far wall (a cutaway that follows the view)
-and from inside you see every wall; the fixtures are solid and coloured by kind.
+and from inside you see every wall; the fixtures are solid, coloured by kind, and cut away
+with the near wall by their shader.
 
-:class:`SceneDrawing` is everything that moves: one mesh item per visual part of every prop
-and actor (:func:`see1previs.physics.visuals.visual_parts`; before a bake, the scene's own
-shapes at their start poses), a body and a view frustum per camera, a ghost trail of each
-body's whole path, and for the selection an outline and onion skins (translucent copies a
-few frames before and after). Mesh data is built once; moving in time only changes item
-transforms.
+:class:`SceneDrawing` is everything that moves: every visual part of every prop and actor
+(:func:`see1previs.physics.visuals.visual_parts`; before a bake, the scene's own shapes at
+their start poses) in one batch item, a body and a view frustum per camera, a ghost trail of
+each body's whole path, and for the selection an outline and onion skins (translucent copies
+a quarter and half a second before and after). Mesh data is built once; moving in time only
+poses it.
 """
 
 from __future__ import annotations
@@ -71,7 +72,6 @@ OUTLINE_WIDTH_M = 0.012  # the selection outline stands this far off the surface
 FRUSTUM_LENGTH_M = 0.6
 TRAIL_POINTS = 240  # at most this many points along each ghost trail
 CAMERA_EXTENT_M = np.array([0.06, 0.07, 0.18])  # the camera body's half extents
-IDENTITY_Q = np.array([1.0, 0.0, 0.0, 0.0])
 
 
 def mesh_item(vertices, faces, rgba, gl_options=None, smooth=True, shader=None) -> gl.GLMeshItem:
