@@ -89,6 +89,8 @@ def measure(app, scene_name: str, seconds: float) -> list[dict]:
                 }
             )
     widget.close()
+    widget.deleteLater()
+    app.processEvents()
     return rows
 
 
