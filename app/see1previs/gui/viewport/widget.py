@@ -8,8 +8,8 @@ picked id (:attr:`SceneViewport.picked`) and a finished drag reports the new sta
 Mouse and keys (Blender-like, see docs/viewport.md):
 
 ===================  ========================================================================
-left drag            orbit round the view centre
-Shift+left / middle  pan
+left drag            orbit round the view centre (on empty space)
+Shift+left / middle  pan (on empty space)
 wheel                zoom (dolly); close in, it walks forward through the cabin
 right drag           look around from where the eye is
 W A S D / Q E        fly forward, left, back, right / down, up (hold Shift to go faster)
