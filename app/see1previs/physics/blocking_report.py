@@ -28,6 +28,7 @@ from see1previs.station.model import Station, UnknownFixtureError
 OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
 VESTIBULE_MARGIN = 0.05  # m beyond the hatch radius where the open cabin begins
 VESTIBULE_LINKS = ("lower_trunk", "head")  # a person is "in" the vestibule by hips or head
+COLLISION_GAP = 0.5  # s: touches closer together than this are one collision
 
 
 @dataclass
@@ -138,40 +139,55 @@ def _cue_warnings(cues: list[CueLine]) -> list[BlockingWarning]:
 
 
 def _contact_warnings(scene: Scene, trajectory: Trajectory) -> list[BlockingWarning]:
+    """Hard contacts and head strikes, one warning per collision, not per touching segment.
+
+    A collision of two people is dozens of segment contacts within a second; touches of the
+    same actor and the same other party less than ``COLLISION_GAP`` apart are one event,
+    reported at its first touch with its fastest closing speed and the segment that had it.
+    """
     actors = {actor.id for actor in scene.actors}
     limits = scene.blocking
-    out = []
+    events: dict[tuple[str, str, str], list[dict]] = {}  # (kind, actor, other) -> events
     for row in trajectory.contacts:
         a, b = str(row["body_a"]), str(row["body_b"])
         link_a, link_b = str(row["link_a"]), str(row["link_b"])
         speed = float(row["approach_speed"])
-        position = tuple(float(c) for c in row["position"])
+        start, end = float(row["start"]), float(row["end"])
         for actor, link, other in ((a, link_a, b), (b, link_b, a)):
             if actor not in actors:
                 continue
-            what = _surface_words(other)
             if link.endswith("/head") and speed > limits.head_strike_speed:
-                out.append(
-                    BlockingWarning(
-                        "head_strike",
-                        actor,
-                        float(row["start"]),
-                        f"head strike: head hits {what} at {speed:.2f} m/s",
-                        position,
-                    )
-                )
+                kind = "head_strike"
             elif speed > limits.safe_speed and (other.startswith("station") or other in actors):
+                kind = "hard_contact"
+            else:
+                continue
+            other_key = "station" if other.startswith("station") else other
+            history = events.setdefault((kind, actor, other_key), [])
+            if history and start - history[-1]["end"] < COLLISION_GAP:
+                event = history[-1]
+                event["end"] = max(event["end"], end)
+                if speed > event["speed"]:
+                    event.update(speed=speed, link=link, other=other)
+            else:
+                history.append(
+                    {"start": start, "end": end, "speed": speed, "link": link, "other": other,
+                     "position": tuple(float(c) for c in row["position"])}
+                )  # fmt: skip
+    out = []
+    for (kind, actor, _), history in events.items():
+        for event in history:
+            what = _surface_words(event["other"])
+            if kind == "head_strike":
+                message = f"head strike: head hits {what} at {event['speed']:.2f} m/s"
+            else:
+                link = event["link"]
                 segment = link.split("/", 1)[1].replace("_", " ") if "/" in link else "body"
-                out.append(
-                    BlockingWarning(
-                        "hard_contact",
-                        actor,
-                        float(row["start"]),
-                        f"hits {what} at {speed:.2f} m/s with the {segment} (safe speed "
-                        f"{limits.safe_speed:g} m/s)",
-                        position,
-                    )
+                message = (
+                    f"hits {what} at {event['speed']:.2f} m/s (fastest with the {segment}; "
+                    f"safe speed {limits.safe_speed:g} m/s)"
                 )
+            out.append(BlockingWarning(kind, actor, event["start"], message, event["position"]))
     return out
 
 

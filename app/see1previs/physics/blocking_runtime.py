@@ -258,6 +258,7 @@ class ActorCues:
         for catch in self.catches:
             catch.outcome.outcome = IMPOSSIBLE
             catch.outcome.distance = catch.closest
+            catch.outcome.details = {"closest_time": catch.closest_time}
             catch.outcome.reason = (
                 f"missed: the scene ended before '{catch.cue.target}' came within reach "
                 f"(closest {catch.closest:.2f} m at {catch.closest_time:.2f} s)"
