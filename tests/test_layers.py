@@ -169,7 +169,7 @@ from see1previs.core.scene import Scene
 from see1previs.physics.simulation import simulate
 
 scene = Scene.model_validate({
-    "format": 1, "duration": 0.5, "frame_rate": 24, "environment": {"air_drag": False},
+    "format": 2, "duration": 0.5, "frame_rate": 24, "environment": {"air_drag": False},
     "props": [{"id": "ball", "shape": {"type": "sphere", "radius": 0.1}, "mass": 1.0,
                "velocity": {"linear": [0.2, 0.0, 0.0]}}],
 })
