@@ -1,7 +1,8 @@
-"""Reads the X server's window list through Xlib (ctypes): which top-level windows another
-process has mapped on the test display, with their titles and geometry.
+"""Looks at an X server from outside any application, through Xlib (ctypes): which top-level
+windows other processes have mapped, with their titles and geometry, and the pixels the
+server shows.
 
-Used to see the bundled app's window from outside the app, the way a window manager does.
+Used to see the bundled app's window the way a window manager and a screenshot tool do.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,28 @@ class _Attributes(ctypes.Structure):
 
 
 IS_VIEWABLE = 2
+Z_PIXMAP = 2
+ALL_PLANES = 0xFFFFFFFFFFFFFFFF
+
+
+class _Image(ctypes.Structure):
+    _fields_ = [  # the leading fields of XImage
+        ("width", ctypes.c_int),
+        ("height", ctypes.c_int),
+        ("xoffset", ctypes.c_int),
+        ("format", ctypes.c_int),
+        ("data", ctypes.POINTER(ctypes.c_ubyte)),
+        ("byte_order", ctypes.c_int),
+        ("bitmap_unit", ctypes.c_int),
+        ("bitmap_bit_order", ctypes.c_int),
+        ("bitmap_pad", ctypes.c_int),
+        ("depth", ctypes.c_int),
+        ("bytes_per_line", ctypes.c_int),
+        ("bits_per_pixel", ctypes.c_int),
+        ("red_mask", ctypes.c_ulong),
+        ("green_mask", ctypes.c_ulong),
+        ("blue_mask", ctypes.c_ulong),
+    ]
 
 
 def _xlib():
@@ -88,6 +113,17 @@ def _xlib():
         ctypes.POINTER(ctypes.c_ulong),
         ctypes.POINTER(ctypes.c_ulong),
         ctypes.POINTER(ctypes.POINTER(ctypes.c_ubyte)),
+    ]
+    lib.XGetImage.restype = ctypes.POINTER(_Image)
+    lib.XGetImage.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_ulong,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_uint,
+        ctypes.c_ulong,
+        ctypes.c_int,
     ]
     lib.XFree.argtypes = [ctypes.c_void_p]
     lib.XCloseDisplay.argtypes = [ctypes.c_void_p]
@@ -170,5 +206,36 @@ def top_level_windows(display: str) -> list[Window]:
         if children:
             lib.XFree(children)
         return windows
+    finally:
+        lib.XCloseDisplay(connection)
+
+
+def screenshot(display: str, x: int, y: int, width: int, height: int) -> np.ndarray:
+    """The pixels the X server shows in a rectangle of the screen, as RGB (height, width, 3).
+
+    Handles the 32-bit pixels of a 24-bit display (the depth of real desktops).
+    """
+    lib = _xlib()
+    connection = lib.XOpenDisplay(display.encode())
+    if not connection:
+        raise RuntimeError(f"cannot open X display {display}")
+    try:
+        root = lib.XDefaultRootWindow(connection)
+        image = lib.XGetImage(connection, root, x, y, width, height, ALL_PLANES, Z_PIXMAP)
+        if not image:
+            raise RuntimeError("XGetImage failed")
+        info = image.contents
+        if info.bits_per_pixel != 32:
+            raise RuntimeError(f"{info.bits_per_pixel}-bit pixels: use a 24-bit display")
+        raw = np.ctypeslib.as_array(info.data, shape=(info.height * info.bytes_per_line,))
+        words = raw.view(np.uint32).reshape(info.height, info.bytes_per_line // 4)[:, :width]
+        channels = []
+        for mask in (info.red_mask, info.green_mask, info.blue_mask):
+            shift = (mask & -mask).bit_length() - 1
+            channels.append(((words & mask) >> shift).astype(np.uint8))
+        pixels = np.stack(channels, axis=-1).copy()
+        lib.XFree(info.data)
+        lib.XFree(image)
+        return pixels
     finally:
         lib.XCloseDisplay(connection)
