@@ -18,7 +18,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from see1previs.core.scene import Scene
-from see1previs.export.cue_sheet import heading, write_cue_sheet_pdf
+from see1previs.export.cue_sheet import DIAGRAM_SIZE, heading, write_cue_sheet_pdf
 from see1previs.export.files import ExportError
 from see1previs.physics.blocking_report import BlockingReport, BlockingWarning, CueLine
 from see1previs.physics.trajectory import Trajectory
@@ -295,6 +295,6 @@ def test_top_view_puts_the_fixture_where_it_is_seen_from_above(tmp_path: Path, s
     expected = h5 - np.array(START["mika"][:2])  # metres, +X right and +Y up on the page
     seen = math.degrees(math.atan2(-dy, dx))  # image rows grow downward
     assert seen == pytest.approx(math.degrees(math.atan2(expected[1], expected[0])), abs=4.0)
-    # Distances are to scale: the outline spans the 6 m cabin plus the vestibule in 36 mm.
+    # Distances are to scale: the 6 m cabin plus the vestibule (7.5 m) fill the drawing.
     metres_per_pixel = np.linalg.norm(expected) / math.hypot(dx, dy)
-    assert metres_per_pixel == pytest.approx(7.5 / (36 / 25.4 * 150), rel=0.1)
+    assert metres_per_pixel == pytest.approx(7.5 / (DIAGRAM_SIZE / 72 * 150), rel=0.1)

@@ -48,7 +48,7 @@ from see1previs.export.files import ExportError, atomic_file
 from see1previs.physics.cue_checks import camera_position
 from see1previs.station.model import Station
 
-DIAGRAM_SIZE = 36 * mm
+DIAGRAM_SIZE = 34 * mm
 PATH_STEP = 1 / 12  # s between samples of the actor's path in a top view
 
 OUTCOME_COLORS = {"ok": "#2e7d32", "warning": "#b7791f", "impossible": "#b03a2e"}
@@ -177,9 +177,10 @@ def write_cue_sheet_pdf(
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
     bold = styles["BodyText"].clone("bold", fontSize=8, leading=10, fontName="Helvetica-Bold")
+    title = styles["Title"].clone("sheet_title", fontSize=16, leading=19, spaceAfter=4)
     rate = scene.frame_rate
     story: list[Any] = [
-        Paragraph(f"Cue sheet — {_escape(name)}", styles["Title"]),
+        Paragraph(f"Cue sheet — {_escape(name)}", title),
         Paragraph(
             f"<b>{_escape(scene.title)}</b> · actor '{_escape(actor.id)}' · "
             f"{_describe_actor(actor)} · {_count(len(rows), 'cue')} in acting order · "

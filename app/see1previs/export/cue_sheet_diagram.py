@@ -42,6 +42,20 @@ class CabinOutline:
     hatch_width: float  # m, the hatch door's diameter
     bounds: tuple[float, float, float, float]  # x_min, y_min, x_max, y_max
 
+    def inside(self, points: np.ndarray) -> np.ndarray:
+        """Which (x, y) points lie inside the outline (even-odd rule over its segments)."""
+        points = np.atleast_2d(np.asarray(points, dtype=float))
+        if not len(self.segments):
+            x_min, y_min, x_max, y_max = self.bounds
+            x, y = points[:, 0], points[:, 1]
+            return (x >= x_min) & (x <= x_max) & (y >= y_min) & (y <= y_max)
+        a, b = self.segments[:, 0], self.segments[:, 1]  # (S, 2)
+        px, py = points[:, 0:1], points[:, 1:2]  # (P, 1)
+        straddles = (a[:, 1] > py) != (b[:, 1] > py)  # (P, S)
+        dy = np.where(b[:, 1] == a[:, 1], 1e-12, b[:, 1] - a[:, 1])
+        crossing_x = a[:, 0] + (py - a[:, 1]) * (b[:, 0] - a[:, 0]) / dy
+        return (np.count_nonzero(straddles & (px < crossing_x), axis=1) % 2) == 1
+
     @classmethod
     def of(cls, station: Station) -> CabinOutline:
         cut = trimesh.intersections.mesh_plane(station.boundary, [0.0, 0.0, 1.0], [0.0, 0.0, 0.0])
@@ -120,18 +134,23 @@ def top_view(outline: CabinOutline, view: CueView, size: float) -> Drawing:
         _arrow_head(drawing, moving[-2], moving[-1], TARGET, 2.5)
 
     if view.target is not None and view.tether is not None:
-        cx_, cy_ = at(view.target)
-        drawing.add(
-            Circle(
-                cx_,
-                cy_,
-                view.tether * scale,
-                fillColor=None,
-                strokeColor=TARGET,
-                strokeWidth=0.5,
-                strokeDashArray=[1.5, 1.5],
-            )
+        # The tether's reach, drawn only where it is inside the cabin.
+        angles = np.linspace(0.0, 2.0 * math.pi, 181)
+        ring = np.column_stack(
+            [
+                view.target[0] + view.tether * np.cos(angles),
+                view.target[1] + view.tether * np.sin(angles),
+            ]
         )
+        keep = outline.inside(ring)
+        run: list[tuple[float, float]] = []
+        for point, kept in zip(ring, keep, strict=True):
+            if kept:
+                run.append(at(point))
+            else:
+                _polyline(drawing, run, TARGET, dashed=True, width=0.5)
+                run = []
+        _polyline(drawing, run, TARGET, dashed=True, width=0.5)
 
     if view.target is not None:
         tx, ty = at(view.target)
