@@ -8,6 +8,7 @@ warnings.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -170,3 +171,33 @@ def test_missing_scene_and_missing_actor_option(tmp_path: Path, capsys):
     assert exit_info.value.code == 2
     assert "--actor" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_demo_scene_sheets_share_out_every_actor_cue(tmp_path: Path):
+    """zero-g-breakfast: each actor's sheet lists exactly that actor's cues, in time order."""
+    from see1previs.core.scenefile import load_scene
+    from tests.conftest import SCENES
+
+    path = SCENES / "zero-g-breakfast.see1.json"
+    scene = load_scene(path)
+    rate = scene.frame_rate
+    assert float(rate) == 24.0
+    for actor in scene.actors:
+        out = tmp_path / f"{actor.id}.pdf"
+        assert main(["cuesheet", str(path), "--actor", actor.id, "--out", str(out)]) == 0
+        text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
+        table = text.split(f"Warnings for {actor.name}")[0]
+        mine = sorted(
+            (cue.time, index, cue.id)
+            for index, cue in enumerate(scene.cues)
+            if getattr(cue, "actor", None) == actor.id
+        )
+        assert mine, actor.id
+        for time, _index, cue_id in mine:
+            assert table.count(cue_id) == 1, cue_id
+            assert rate.timecode(math.floor(time * 24 + 1e-9)) in table  # the frame showing
+        assert [table.index(cue_id) for *_, cue_id in mine] == sorted(
+            table.index(cue_id) for *_, cue_id in mine
+        )
+        others = [cue.id for cue in scene.cues if getattr(cue, "actor", actor.id) != actor.id]
+        assert others and not any(cue_id in table for cue_id in others)
