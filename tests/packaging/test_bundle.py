@@ -160,7 +160,9 @@ def test_bundled_bake_is_bit_identical_to_the_development_install(installers, tm
 def test_bundled_export_writes_every_format_readable_elsewhere(installers, tmp_path):
     scene = installers.bundle / "_internal" / "scenes" / "first-light.see1.json"
     plan = tmp_path / "plan"
-    result = run_bundled(installers.bundle / NAME, "export", scene, "--out", plan, cwd=tmp_path)
+    result = run_bundled(
+        installers.bundle / NAME, "export", scene, "--out", plan, "--no-cache", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
 
     scene_data = json.loads(scene.read_text(encoding="utf-8"))
@@ -342,8 +344,20 @@ def test_bundled_app_opens_its_window(installers, tmp_path, laptop_display, test
     if command is None:
         pytest.skip("this build of see1-previs has no 'open' command (no GUI) yet")
     scene = installers.bundle / "_internal" / "scenes" / "first-light.see1.json"
+    # HOME only so that settings, autosaves and bakes land in the test's folder. The bundled
+    # command line bakes first, as a crew would; the app then opens on that cached bake, and
+    # its camera monitor renders straight away.
+    environment = [f"DISPLAY={laptop_display}", f"HOME={tmp_path}"]
+    baked = subprocess.run(
+        ["env", "-i", *environment, str(executable), "simulate", str(scene)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert baked.returncode == 0, baked.stderr
     app = subprocess.Popen(
-        ["env", "-i", f"DISPLAY={laptop_display}", str(executable), *command, str(scene)],
+        ["env", "-i", *environment, str(executable), *command, str(scene)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
