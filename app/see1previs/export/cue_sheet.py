@@ -369,9 +369,9 @@ def _involved(scene: Scene, station: Station, cue: Any) -> str:
         parts.append(_fixture_words(station, fixture_id))
     for field in ("target", "prop"):
         if getattr(cue, field, None) is not None:
-            parts.append(_thing(scene, station, getattr(cue, field)))
+            parts.append(_thing(scene, station, getattr(cue, field), with_id=True))
     if getattr(cue, "toward", None) is not None:
-        parts.append(f"aim: {_thing(scene, station, cue.toward)}")
+        parts.append(f"aim: {_thing(scene, station, cue.toward, with_id=True)}")
     return "; ".join(parts)
 
 
@@ -382,11 +382,15 @@ def _fixture_words(station: Station, fixture_id: str) -> str:
     return f"{fixture.name}" if fixture_id in fixture.name else f"{fixture_id}: {fixture.name}"
 
 
-def _thing(scene: Scene, station: Station, item: str) -> str:
-    """A body, camera or fixture id as the crew would name it."""
+def _thing(scene: Scene, station: Station, item: str, with_id: bool = False) -> str:
+    """A body, camera or fixture id as the crew would name it (with the file's id if asked)."""
     for body in scene.bodies():
         if body.id == item:
-            return f"{body.name} ({item})" if body.name and body.name != item else item
+            if not body.name or body.name == item:
+                return item
+            if not with_id:
+                return body.name
+            return f"{body.name}, {item}" if ")" in body.name else f"{body.name} ({item})"
     if any(camera.id == item for camera in scene.cameras):
         return f"camera {item}"
     return item
