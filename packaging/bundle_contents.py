@@ -126,8 +126,8 @@ def data_files() -> list[tuple[str, str]]:
     datas = [
         (str(REPO / "assets"), "assets"),
         (str(REPO / "scenes"), "scenes"),
-        (str(APP / "see1previs" / "cinema" / "data"), "see1previs/cinema/data"),
     ]
+    datas += collect_data_files("see1previs")  # the camera and lens catalogue, and any new data
     datas += collect_data_files("pxr", includes=["**/plugInfo.json", "**/*.usda", "**/*.glslfx"])
     datas += collect_data_files("opentimelineio", includes=["**/*.json"])
     datas += collect_data_files("trimesh")
