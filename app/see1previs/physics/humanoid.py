@@ -15,6 +15,7 @@ external rotation, plantarflexion for the ankle.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -93,6 +94,8 @@ def add_humanoid(
     mass: float,
     position=(0.0, 0.0, 0.0),
     orientation=(1.0, 0.0, 0.0, 0.0),
+    *,
+    _exclusions: bool = True,
 ) -> Humanoid:
     """Add a free-floating humanoid ``height`` m tall and ``mass`` kg to ``spec``."""
     seg = scaled_segments(height, mass)
@@ -237,8 +240,8 @@ def add_humanoid(
 
     # Segments that touch in the anatomical pose (neighbours at their joints, arms against
     # the torso, thigh against thigh) must not push each other apart; all others collide.
-    for first, second in _touching_in_anatomical_pose(spec, prefix):
-        spec.add_exclude(bodyname1=first, bodyname2=second)
+    for first, second in touching_segments(height, mass) if _exclusions else ():
+        spec.add_exclude(bodyname1=f"{prefix}/{first}", bodyname2=f"{prefix}/{second}")
     for joint in human.joints:
         actuator = spec.add_actuator(name=f"{joint}/servo", target=joint)
         actuator.trntype = mujoco.mjtTrn.mjTRN_JOINT
@@ -283,25 +286,30 @@ def posture_targets(human: Humanoid, pose_deg: dict[str, float]) -> np.ndarray:
     return targets
 
 
-def _touching_in_anatomical_pose(spec: mujoco.MjSpec, prefix: str) -> list[tuple[str, str]]:
-    """Body pairs of this humanoid whose capsules touch or overlap with all joints at zero."""
-    probe = spec.copy()
+@functools.lru_cache(maxsize=32)
+def touching_segments(height: float, mass: float) -> tuple[tuple[str, str], ...]:
+    """Segment pairs whose capsules touch or overlap with all joints at zero.
+
+    Worked out on a model holding nothing but this one body (the answer depends only on
+    height and mass), so it costs milliseconds however big the scene is.
+    """
+    probe = mujoco.MjSpec()
     probe.option.disableflags |= int(mujoco.mjtDisableBit.mjDSBL_FILTERPARENT)
+    add_humanoid(probe, "probe", height, mass, _exclusions=False)
     model = probe.compile()
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
     margin = 0.01
+    names = [model.body(model.geom_bodyid[g]).name.split("/", 1)[1] for g in range(model.ngeom)]
     pairs = set()
     for geom1 in range(model.ngeom):
         for geom2 in range(geom1 + 1, model.ngeom):
-            body1, body2 = model.geom_bodyid[geom1], model.geom_bodyid[geom2]
-            name1, name2 = model.body(body1).name, model.body(body2).name
-            if body1 == body2 or not (name1.startswith(prefix) and name2.startswith(prefix)):
+            if model.geom_bodyid[geom1] == model.geom_bodyid[geom2]:
                 continue
             distance = mujoco.mj_geomDistance(model, data, geom1, geom2, margin, None)
             if distance < margin:
-                pairs.add((name1, name2))
-    return sorted(pairs)
+                pairs.add(tuple(sorted((names[geom1], names[geom2]))))
+    return tuple(sorted(pairs))
 
 
 def _oriented_inertia(segment: Segment, name: str) -> tuple[float, float, float]:
