@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
-DEMO   := scenes/first-light.see1.json
+DEMO   := scenes/zero-g-breakfast.see1.json
 
 .PHONY: run test lint bench assets system-deps package clean
 

@@ -386,3 +386,19 @@ def test_export_dialog_writes_the_camera_plan_with_the_cli_exporters(qtbot, make
     assert out.as_uri() in dialog.link.text()
     assert {p.relative_to(out) for p in dialog.result_files} >= {Path("shot_list.csv")}
     dialog.close()
+
+
+def test_every_shortcut_is_unique_and_every_icon_exists(make_window):
+    from PySide6.QtGui import QAction
+
+    from see1previs.gui.icons import NAMES, icon_path
+
+    window = make_window(None, wait_for_bake=False)
+    keys = [
+        shortcut.toString()
+        for action in window.findChildren(QAction)
+        for shortcut in action.shortcuts()
+        if not shortcut.isEmpty()
+    ]
+    assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+    assert [name for name in NAMES if not icon_path(name).exists()] == []

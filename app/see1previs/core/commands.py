@@ -301,8 +301,8 @@ def _names_in(cue: dict[str, Any]) -> set[str]:
 
 
 def cue_subject(cue: Any) -> str:
-    """The body a cue acts on or the actor who does it (the timeline row it sits on)."""
-    return getattr(cue, "target", None) or getattr(cue, "actor", None) or ""
+    """Who a cue belongs to on the timeline: the actor who does it, else the body acted on."""
+    return getattr(cue, "actor", None) or getattr(cue, "target", None) or ""
 
 
 def duplicate_item(scene: Scene, item_id: str) -> tuple[Scene, str]:

@@ -190,7 +190,7 @@ class MonitorScreen(QWidget):
         painter.setPen(QPen(QColor(255, 255, 255, 150), 1))
         painter.drawRect(target)
         aspect = target.width() / target.height()
-        for ratio, alpha in zip(EXTRACTIONS, (170, 110), strict=True):
+        for number, (ratio, alpha) in enumerate(zip(EXTRACTIONS, (170, 110), strict=True)):
             if ratio <= aspect:
                 continue
             height = target.width() / ratio
@@ -201,7 +201,9 @@ class MonitorScreen(QWidget):
             painter.drawLine(
                 QPointF(target.left(), top + height), QPointF(target.right(), top + height)
             )
-            painter.drawText(QPointF(target.right() - 40, top - 3), f"{ratio:g}:1")
+            # Labels at alternate ends so neighbouring lines' labels never overlap.
+            x = target.right() - 40 if number % 2 == 0 else target.left() + 4
+            painter.drawText(QPointF(x, top - 3), f"{ratio:g}:1")
         safe = QRectF(target)
         safe.setSize(target.size() * 0.9)
         safe.moveCenter(target.center())

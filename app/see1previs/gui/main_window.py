@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self.add_camera_action = self._action(
             "Add &Camera", self.add_camera, "Ctrl+Shift+C", "camera"
         )
-        self.add_shot_action = self._action("Add S&hot", self.add_shot, "Ctrl+Shift+S", "shot")
+        self.add_shot_action = self._action("Add S&hot", self.add_shot, "Ctrl+Shift+T", "shot")
         self.add_cue_action = self._action(
             "Add Push &Cue at Playhead", self.add_cue, "Ctrl+Shift+U", "cue"
         )

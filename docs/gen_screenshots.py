@@ -1,0 +1,85 @@
+"""Regenerate the desktop app's screenshot for the README: ``docs/images/main-window.png``.
+
+Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
+mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
+Needs a display; on a headless machine run it under Xvfb:
+
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/gen_screenshots.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
+SCENES = REPO / "scenes"
+DEMOS = ("zero-g-breakfast.see1.json", "first-light.see1.json")
+SIZE = (1480, 920)
+
+
+def wait(app, condition, timeout_s: float = 300.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > end:
+            raise SystemExit("timed out waiting for the app")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def filmed(path: Path) -> bool:
+    """A demo scene worth showing: it exists and has cameras for the camera monitor."""
+    return path.exists() and bool(json.loads(path.read_text(encoding="utf-8")).get("cameras"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DOCS / "images" / "main-window.png")
+    parser.add_argument("--scene", type=Path, help="scene to show (default: the demo scene)")
+    args = parser.parse_args()
+    scene = args.scene or next(path for path in map(SCENES.joinpath, DEMOS) if filmed(path))
+
+    from PySide6.QtCore import QSettings
+
+    from see1previs.gui.app import application
+    from see1previs.gui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as state:
+        # A fresh layout and no recent files: the screenshot shows the default window.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, state)
+        app = application()
+        window = MainWindow(recovery_folder=Path(state) / "recovery")
+        window.resize(*SIZE)
+        window.open_file(scene, confirm=False)
+        window.show()
+        session = window.session
+        wait(app, lambda: session.bake_is_current and not window.bake_worker.busy)
+        actor = next(iter(session.scene.actors), None)
+        if actor is not None:
+            session.select([actor.id])
+        if session.scene.cameras:
+            window.monitor.show_camera(session.scene.cameras[0].id)
+        session.set_time(round(session.scene.duration * 0.33, 1))
+        wait(app, lambda: not window.check_worker.busy)
+        if session.scene.cameras:
+            wait(app, lambda: window.monitor.frame is not None and window.monitor.up_to_date)
+        end = time.monotonic() + 1.0
+        while time.monotonic() < end:  # let every dock repaint once more
+            app.processEvents()
+            time.sleep(0.01)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(args.out)):
+            raise SystemExit(f"could not write {args.out}")
+        window.shutdown()
+    print(f"wrote {args.out} ({scene.name})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
