@@ -173,3 +173,20 @@ def test_a_killed_session_leaves_a_recovery_that_restores_its_edits(scene_file, 
     assert session.stack.undo_label == "Recover autosaved edits"
     session.undo()
     assert session.scene.props[0].mass == 1.0
+
+
+def test_blocking_warnings_carry_the_physics_report_and_name_the_actor():
+    from see1previs.session.session import blocking_warnings
+    from tests.conftest import SCENES
+
+    session = Session()
+    session.open(SCENES / "zero-g-breakfast.see1.json")
+    catch = next(cue for cue in session.scene.cues if cue.type == "catch")
+    # Ren reaches for the bulb half a second after Mika throws it: long before it arrives.
+    session.edit("Catch too early", cmd.move_cue(session.scene, catch.id, 4.0))
+    session.bake_now()
+    warnings = blocking_warnings(session.scene, session.bake, session.bake_problems)
+    missed = [w for w in warnings if w.kind == "missed_catch"]
+    assert len(missed) == 1
+    assert missed[0].subject == catch.actor and missed[0].time >= 4.0
+    assert catch.id in missed[0].message

@@ -285,9 +285,12 @@ def blocking_warnings(
     bake: BakeResult | None,
     problems: Sequence[tuple[str, str]] = (),
 ) -> list[BlockingWarning]:
-    """Setup problems, hard contacts and each shot's warnings, in time order (any thread)."""
+    """Setup problems, the physics blocking report (cues that could not be performed, hard
+    or head contacts, taut tethers...), props knocking hard, and each shot's warnings, in
+    time order (any thread)."""
     from see1previs.cinema.analysis import analyse_shot
     from see1previs.cinema.tracks import CameraSetupError, evaluate_camera
+    from see1previs.physics.blocking_report import blocking_report
 
     found = [
         BlockingWarning(0.0, 0.0, subject_of_path(scene, path), "setup", f"{path}: {message}")
@@ -296,18 +299,32 @@ def blocking_warnings(
     if bake is None:
         return found
     trajectory = bake.trajectory
-    bodies = {body.id for body in scene.bodies()}
+    try:
+        report = blocking_report(scene, trajectory, bake.station)
+    except (KeyError, ValueError) as exc:  # the bake predates the scene's bodies or cues
+        report = None
+        found.append(BlockingWarning(0.0, 0.0, "", "report", f"blocking report: {exc}"))
+    for warning in report.warnings if report is not None else []:
+        found.append(
+            BlockingWarning(
+                warning.time, warning.time, warning.actor, warning.kind, warning.message
+            )
+        )
+    # Actors' contacts are in the blocking report; props hitting hard are listed here.
+    props = {prop.id for prop in scene.props}
     for contact in trajectory.contacts:
         speed = float(contact["approach_speed"])
         if speed < HARD_CONTACT_M_S:
             continue
         a, b = str(contact["body_a"]), str(contact["body_b"])
+        if a not in props:
+            continue
         other = "the wall" if b.startswith("station") else b
         found.append(
             BlockingWarning(
                 float(contact["start"]),
                 float(contact["end"]),
-                a.split("/")[0] if a.split("/")[0] in bodies else "",
+                a,
                 "hard_contact",
                 f"{a} hits {other} at {speed:.1f} m/s",
             )
