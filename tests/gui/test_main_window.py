@@ -402,3 +402,21 @@ def test_every_shortcut_is_unique_and_every_icon_exists(make_window):
     ]
     assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
     assert [name for name in NAMES if not icon_path(name).exists()] == []
+
+
+def test_a_cue_dragged_where_the_blocking_breaks_is_refused_with_the_reason(qtbot, make_window):
+    from tests.conftest import SCENES
+
+    window = make_window(SCENES / "zero-g-breakfast.see1.json", wait_for_bake=False)
+    canvas = window.timeline.canvas
+    throw = next(cue for cue in window.session.scene.cues if cue.type == "throw")
+    (centre,) = [c for cue_id, c in canvas.cue_positions() if cue_id == throw.id]
+    grab = centre.toPoint()
+    drop = QPoint(int(canvas.x_of(0.2)), grab.y())  # before anyone has the bulb in hand
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(canvas, pos=drop)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=drop)
+    assert next(c for c in window.session.scene.cues if c.id == throw.id).time == throw.time
+    assert f"Cue {throw.id} cannot move" in window.status_label.text()
+    assert "does not hold" in window.status_label.text()
+    assert not window.session.stack.can_undo

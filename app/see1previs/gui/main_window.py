@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         listen(self, session.modified_changed, lambda modified: self._update_title())
         listen(self, session.path_changed, lambda path: self._update_title())
         listen(self, session.stack.changed, self._update_undo_actions)
+        self.timeline.canvas.refused.connect(self.status_label.setText)
         self.viewport.picked.connect(lambda item_id: session.select([item_id] if item_id else []))
         self.viewport.transform_edited.connect(self._transform_edited)
 
@@ -693,7 +694,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Bake cancelled — press F5 to bake again")
 
     def _baked(self, result) -> None:
-        self.viewport.show_scene(self.session.scene, result.world, result.trajectory)
+        self._show_in_viewport(result.world, result.trajectory)
         self.viewport.set_time(self.session.time)
         self._start_check()
 
@@ -701,7 +702,7 @@ class MainWindow(QMainWindow):
         self.status_label.setText(
             f"The scene cannot be simulated as placed ({len(problems)} problems)"
         )
-        self.viewport.show_scene(self.session.scene, None, None)
+        self._show_in_viewport(None, None)
         self._start_check()
 
     def _scene_changed(self, scene) -> None:
@@ -709,12 +710,18 @@ class MainWindow(QMainWindow):
         bake = self.session.bake
         if self.session.bake_is_current and bake is not None:
             # Cameras, shots or the title changed: the motion is the same.
-            self.viewport.show_scene(scene, bake.world, bake.trajectory)
+            self._show_in_viewport(bake.world, bake.trajectory)
             self._start_check()
 
     def _scene_replaced(self) -> None:
-        self.viewport.show_scene(self.session.scene, None, None)
+        self._show_in_viewport(None, None)
         self.warnings.set_warnings([])
+
+    def _show_in_viewport(self, world, trajectory) -> None:
+        # The scene's folder lets the viewport find a custom interior before the first bake.
+        self.viewport.show_scene(
+            self.session.scene, world, trajectory, scene_dir=self.session.scene_dir
+        )
 
     def _start_check(self) -> None:
         session = self.session

@@ -47,6 +47,7 @@ class TimelineCanvas(QWidget):
     """The drawn part of the timeline."""
 
     scrubbed = Signal(float)
+    refused = Signal(str)  # why a cue could not go where it was dragged
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -292,7 +293,10 @@ class TimelineCanvas(QWidget):
         if cue is not None and abs(cue.time - t) > 1e-9:
             try:
                 edited = cmd.move_cue(self.session.scene, cue_id, t)
-            except ValueError:
+            except ValueError as exc:  # includes the scene model's refusal
+                errors = getattr(exc, "errors", None)
+                reason = errors()[0]["msg"] if callable(errors) and errors() else str(exc)
+                self.refused.emit(f"Cue {cue_id} cannot move to {t:.2f} s: {reason}")
                 self.update()
                 return
             rate = self.session.scene.frame_rate

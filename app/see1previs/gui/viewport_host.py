@@ -35,7 +35,7 @@ class ViewportStandIn(QWidget):
         self._time = 0.0
         self._scene = None
 
-    def show_scene(self, scene, world, trajectory) -> None:
+    def show_scene(self, scene, world, trajectory, scene_dir=None) -> None:
         self._scene = scene
         self._trajectory = trajectory
         self._update_text()
