@@ -372,7 +372,7 @@ def test_export_dialog_writes_the_camera_plan_with_the_cli_exporters(qtbot, make
     dialog = ExportDialog(window.session, window)
     qtbot.addWidget(dialog)
     for name, box in dialog.boxes.items():
-        box.setChecked(name in ("shotlist", "tracks", "otio"))
+        box.setChecked(name in ("shotlist", "csv", "otio"))
     out = tmp_path / "plan"
     dialog.folder.setText(str(out))
     dialog.show()
@@ -383,6 +383,7 @@ def test_export_dialog_writes_the_camera_plan_with_the_cli_exporters(qtbot, make
     shots = window.session.scene.shots
     assert sum(1 for row in rows if any(row.startswith(s.id + ",") for s in shots)) == len(shots)
     assert (out / "timeline.otio").exists()
+    assert len(list((out / "tracks").glob("*.csv"))) == len(shots)  # one track per shot
     assert out.as_uri() in dialog.link.text()
     assert {p.relative_to(out) for p in dialog.result_files} >= {Path("shot_list.csv")}
     dialog.close()

@@ -33,8 +33,9 @@ from see1previs.physics.cache import BakeCache
 from see1previs.session.session import Session
 
 FORMAT_NAMES = {
+    "csv": "Camera tracks per shot (CSV)",
+    "json": "Camera tracks per shot (JSON)",
     "shotlist": "Shot list (CSV)",
-    "tracks": "Camera tracks (CSV + JSON)",
     "otio": "Editorial timeline (OTIO)",
     "usd": "USD stage",
     "storyboards": "Storyboard frames (PNG)",
@@ -125,12 +126,9 @@ class ExportDialog(QDialog):
         self.stage.setText("Starting…")
 
         def job(progress, should_cancel):
-            stages = {"": ""}
-
             def report(stage: str, fraction: float) -> None:
-                stages[""] = stage
+                self._stage_text = stage  # read by the UI thread with the next progress
                 progress(fraction)
-                self._stage_text = stage
 
             return export_scene(
                 scene, scene_dir, out, formats=formats, cache=cache, progress=report
