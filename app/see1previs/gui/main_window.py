@@ -142,7 +142,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_undo_actions()
         self._update_recent_menu()
-        self._scene_replaced()
+        self._viewport_scene_shown = False
+        # Show the starting scene once the event loop runs, unless a file was opened first
+        # (drawing the interior twice would only delay the window).
+        QTimer.singleShot(0, self._first_show)
         if session.stale_from is not None:
             self._bake_needed(session.stale_from)
 
@@ -713,7 +716,12 @@ class MainWindow(QMainWindow):
             self._show_in_viewport(bake.world, bake.trajectory)
             self._start_check()
 
+    def _first_show(self) -> None:
+        if not self._viewport_scene_shown:
+            self._scene_replaced()
+
     def _scene_replaced(self) -> None:
+        self._viewport_scene_shown = True
         self._show_in_viewport(None, None)
         self.warnings.set_warnings([])
 
