@@ -231,9 +231,16 @@ def test_delete_and_duplicate_from_the_menus(qtbot, make_window):
     assert all(c.id != "A" for c in session.scene.cameras)
     assert all(s.camera != "A" for s in session.scene.shots)
     assert window.undo_action.text() == "&Undo Delete A"
-    window.history.list.item(0).setSelected(True)
-    window.session.stack.go_to(0)
-    assert session.scene == load_scene(DEMO)
+    history = window.history.list
+    assert [history.item(r).text() for r in range(history.count())] == [
+        "Opened scene",
+        "Duplicate mug",
+        "Delete A",
+    ]
+    rect = history.visualItemRect(history.item(0))
+    qtbot.mouseClick(history.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert session.scene == load_scene(DEMO) and not window.isWindowModified()
+    assert window.redo_action.text() == "&Redo Duplicate mug"
 
 
 def test_dock_layout_is_remembered(qtbot, make_window):
@@ -421,3 +428,26 @@ def test_a_cue_dragged_where_the_blocking_breaks_is_refused_with_the_reason(qtbo
     assert f"Cue {throw.id} cannot move" in window.status_label.text()
     assert "does not hold" in window.status_label.text()
     assert not window.session.stack.can_undo
+
+
+def test_unsaved_changes_are_not_dropped_without_asking(qtbot, make_window, tmp_path):
+    window = make_window(wait_for_bake=False)
+    session = window.session
+    session.select(["mug"])
+    window.delete_action.trigger()
+    asked = []
+    window.ask_to_save = lambda: asked.append(True) or "cancel"
+    assert not window.new_file()
+    assert asked and session.path == DEMO.resolve() and window.isWindowModified()
+    copy = tmp_path / "copy.see1.json"
+    window._save_to(copy)
+    session.select(["ball"])
+    window.delete_action.trigger()
+    window.ask_to_save = lambda: "save"
+    assert window.new_file()  # saved first, then the new scene
+    assert session.path is None and session.scene.bodies() == []
+    saved = load_scene(copy)
+    assert {b.id for b in saved.bodies()} == {b.id for b in load_scene(DEMO).bodies()} - {
+        "mug",
+        "ball",
+    }
