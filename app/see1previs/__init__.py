@@ -8,8 +8,11 @@ imports Qt.
 __version__ = "0.1.0"
 
 import os as _os
+import sys as _sys
 
-# Offscreen rendering (storyboards, camera views) goes through MuJoCo's EGL backend, which
-# needs no X server and runs on Mesa's software rasteriser where there is no GPU. MuJoCo
+# Offscreen rendering (storyboards, camera views) goes through MuJoCo's EGL backend on Linux,
+# which needs no X server and runs on Mesa's software rasteriser where there is no GPU.
+# Windows and macOS have no EGL: MuJoCo's own default (GLFW / CGL) is right there. MuJoCo
 # reads this when it is first imported, so it is set here, before any layer imports it.
-_os.environ.setdefault("MUJOCO_GL", "egl")
+if _sys.platform.startswith("linux"):
+    _os.environ.setdefault("MUJOCO_GL", "egl")
