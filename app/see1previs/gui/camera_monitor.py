@@ -226,7 +226,7 @@ class MonitorScreen(QWidget):
         )
         lines = (
             (theme.DIM_TEXT, f"{frame.body} · {frame.mode}"),
-            (theme.TEXT, f"{frame.lens} @ {frame.focal_mm:.0f} mm    f/{frame.f_stop:g}"),
+            (theme.TEXT, f"{_lens_text(frame)}    f/{frame.f_stop:g}"),
             (
                 theme.TEXT,
                 f"focus {frame.focus_m:.2f} m    FOV {frame.hfov_deg:.1f}° × {frame.vfov_deg:.1f}°"
@@ -239,6 +239,12 @@ class MonitorScreen(QWidget):
             painter.setPen(colour)
             elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, self.width() - 12)
             painter.drawText(QPointF(6, top + metrics.ascent() + number * metrics.height()), elided)
+
+
+def _lens_text(frame: MonitorFrame) -> str:
+    """ "Signature Zoom 24-75 @ 32 mm", or just "35 mm" for a camera without a catalog lens."""
+    focal = f"{frame.focal_mm:.0f} mm"
+    return focal if frame.lens in (focal, f"{frame.focal_mm:g} mm") else f"{frame.lens} @ {focal}"
 
 
 class CameraMonitor(QWidget):
