@@ -33,6 +33,12 @@ def click_outliner(qtbot, window, item_id: str) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
+def _vector_edits(inspector, path):
+    from PySide6.QtWidgets import QLineEdit
+
+    return inspector.editors[path].parentWidget().findChildren(QLineEdit)
+
+
 def type_into(qtbot, edit, text: str) -> None:
     edit.setFocus()
     edit.selectAll()
@@ -60,8 +66,11 @@ def test_selecting_an_actor_in_the_outliner_shows_it_in_the_inspector(qtbot, mak
     assert inspector.title.text() == actor.id
     height = inspector.editors[("actors", 0, "height")]
     assert float(height.text()) == actor.height
-    unit = height.parentWidget().layout()  # the unit sits in the same grid row
-    assert unit is not None
+    assert inspector.units[("actors", 0, "height")] == "m"
+    assert inspector.units[("actors", 0, "mass")] == "kg"
+    assert float(inspector.editors[("actors", 0, "mass")].text()) == actor.mass
+    x, y, z = (float(e.text()) for e in _vector_edits(inspector, ("actors", 0, "pose", "position")))
+    assert (x, y, z) == actor.pose.position
 
 
 def test_changing_a_mass_rebakes_and_undo_restores_the_exact_trajectory(qtbot, make_window):

@@ -79,6 +79,7 @@ class Inspector(QWidget):
         layout.addWidget(self.scroll)
         self.editors: dict[tuple, QWidget] = {}
         self.problems: dict[tuple, QLabel] = {}
+        self.units: dict[tuple, str] = {}  # unit shown beside each field
         self._shown: tuple[str, Any] | None = None
         listen(self, session.selection_changed, lambda ids: self.refresh())
         listen(self, session.scene_changed, lambda scene: self.refresh())
@@ -108,6 +109,7 @@ class Inspector(QWidget):
         self.title.setText(f"{item_id}" if item_id else f"Scene — {self.session.scene.title}")
         self.editors = {}
         self.problems = {}
+        self.units = {}
         page = QWidget()
         grid = QGridLayout(page)
         grid.setContentsMargins(0, 0, 4, 0)
@@ -145,6 +147,7 @@ class Inspector(QWidget):
             unit_label = QLabel(unit)
             unit_label.setObjectName("unit")
             grid.addWidget(unit_label, row, 2)
+            self.units[path] = unit
             problem = QLabel()
             problem.setObjectName("problem")
             problem.setWordWrap(True)
