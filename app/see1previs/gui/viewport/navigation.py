@@ -199,6 +199,21 @@ def frame(view, centre: np.ndarray, radius: float, margin: float = FRAME_MARGIN)
     view.setCameraPosition(pos=Vector(*centre), distance=distance)
 
 
+def look_from(view, eye, forward, fov: float | None = None) -> None:
+    """Put the eye at a point looking along a direction (+Z stays up on screen).
+
+    For views attached to something that moves: an actor's eyes, a follow-cam.
+    """
+    forward = np.asarray(forward, dtype=float)
+    forward = forward / np.linalg.norm(forward)
+    back = -forward
+    view.opts["azimuth"] = math.degrees(math.atan2(back[1], back[0]))
+    view.opts["elevation"] = math.degrees(math.asin(float(np.clip(back[2], -1.0, 1.0))))
+    if fov is not None:
+        view.opts["fov"] = float(fov)
+    _place_centre_ahead(view, np.asarray(eye, dtype=float), LOOK_DISTANCE_M)
+
+
 def _place_centre_ahead(view, eye: np.ndarray, distance: float) -> None:
     az, el = math.radians(view.opts["azimuth"]), math.radians(view.opts["elevation"])
     back = np.array([math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)])

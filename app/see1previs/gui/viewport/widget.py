@@ -261,6 +261,11 @@ class SceneViewport(QtWidgets.QWidget):
         navigation.apply_preset(self.view, name)
         self.preset = name  # re-fitted to the picture when the viewport is resized
 
+    def look_from(self, eye, forward, fov: float | None = None) -> None:
+        """Move the eye to a point, looking along a direction (fov: horizontal, degrees)."""
+        navigation.look_from(self.view, eye, forward, fov)
+        self.preset = None
+
     def drawn_pose(self, link: str) -> tuple[np.ndarray, np.ndarray]:
         """(position, orientation wxyz) drawn now for a link, body id or camera id."""
         if self.drawing is None or link not in self.drawing.drawn_links:
