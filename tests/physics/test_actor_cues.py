@@ -257,3 +257,14 @@ def test_cues_naming_what_the_interior_lacks_are_setup_errors(cue, path, words):
     assert where == path
     assert words in message
     assert f"'{cue['id']}'" in message  # the cue is named by id as well as by index
+
+
+def test_report_measures_an_actors_clearance_from_its_segments():
+    from see1previs.physics.report import SimulationReport
+
+    near = scene([feet_near_the_wall(gap=0.05)], duration=0.5)
+    world = prepare_world(near)
+    trajectory = bake(near, world=world)
+    (actor,) = SimulationReport.build(world, trajectory, False).bodies
+    print(f"report: nearest foot {actor.min_hull_clearance:.3f} m from the wall")
+    assert actor.min_hull_clearance == pytest.approx(0.05, abs=0.02)

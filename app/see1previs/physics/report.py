@@ -183,6 +183,25 @@ class _WallSampler:
             )
         return distance, index
 
+    def _segment_gaps(self, world: World, trajectory: Trajectory, actor: str) -> np.ndarray:
+        """An articulated actor's gap: the nearest capsule end of any segment, per frame."""
+        from see1previs.physics.visuals import visual_parts
+
+        gaps = np.full(trajectory.frame_count, np.inf)
+        for part in visual_parts(world):
+            if part.owner != actor or part.kind != "capsule":
+                continue
+            k = trajectory.links.index(part.link)
+            link_rotation = quat.to_matrix(trajectory.link_orientations[:, k])
+            centre = trajectory.link_positions[:, k] + link_rotation @ part.position
+            axis = link_rotation @ quat.rotate(part.orientation, [0.0, 0.0, part.size[1]])
+            for end in (centre + axis, centre - axis):
+                distance, index = self._nearest(end)
+                toward = self.points[index] - end
+                inside = np.einsum("ni,ni->n", -toward, self.normals[index]) >= 0
+                gaps = np.minimum(gaps, np.where(inside, distance, -distance) - part.size[0])
+        return gaps
+
     def surface_gaps(self, world: World, trajectory: Trajectory) -> np.ndarray:
         """(frames, bodies) gap between each body's surface and the wall; 0 when touching."""
         frames, count = trajectory.positions.shape[:2]
@@ -190,7 +209,11 @@ class _WallSampler:
         if count == 0:
             return gaps
         rotations = quat.to_matrix(trajectory.orientations)
+        articulated = []
         for b, handle in enumerate(world.bodies):
+            if handle.rig is not None:
+                articulated.append(b)
+                continue
             positions = trajectory.positions[:, b]
             distance, index = self._nearest(positions)
             toward = self.points[index] - positions
@@ -198,7 +221,12 @@ class _WallSampler:
             direction = toward / np.maximum(distance, 1e-12)[:, None]
             reach = support_distance(handle.plan, rotations[:, b], direction)
             gaps[:, b] = np.where(inside, distance, -distance) - reach
-        # Refine each body's narrowest frame against the wall mesh itself, in one batch.
+        for b in articulated:
+            gaps[:, b] = self._segment_gaps(world, trajectory, world.bodies[b].id)
+        # Refine each rigid body's narrowest frame against the wall mesh itself, in one batch.
+        rigid = [b for b in range(count) if b not in articulated]
+        if not rigid:
+            return np.where(gaps > -0.005, np.maximum(gaps, 0.0), gaps)
         narrowest = np.argmin(gaps, axis=0)
         bodies = np.arange(count)
         origins = trajectory.positions[narrowest, bodies]
@@ -206,6 +234,8 @@ class _WallSampler:
         inside = np.asarray(self.station.contains(origins))
         direction = (closest - origins) / np.maximum(distance, 1e-12)[:, None]
         for b, handle in enumerate(world.bodies):
+            if b in articulated:
+                continue
             reach = support_distance(
                 handle.plan, rotations[narrowest[b], b][None], direction[b][None]
             )[0]
