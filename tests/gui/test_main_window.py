@@ -460,3 +460,29 @@ def test_unsaved_changes_are_not_dropped_without_asking(qtbot, make_window, tmp_
         "mug",
         "ball",
     }
+
+
+def test_dragging_a_shot_clip_moves_its_in_and_out_points(qtbot, make_window):
+    window = make_window()
+    canvas = window.timeline.canvas
+    shot = window.session.scene.shots[-1]
+    (rect,) = [r for shot_id, r in canvas.shot_rects() if shot_id == shot.id]
+    grab = rect.center().toPoint()
+    target = max(0.0, shot.start - 2.0)
+    drop = QPoint(int(grab.x() + canvas.x_of(target) - canvas.x_of(shot.start)), grab.y())
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(canvas, pos=QPoint((grab.x() + drop.x()) // 2, grab.y()))
+    qtbot.mouseMove(canvas, pos=drop)
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=drop)
+    moved = next(s for s in window.session.scene.shots if s.id == shot.id)
+    assert moved.start == pytest.approx(target, abs=0.1)
+    assert moved.end - moved.start == pytest.approx(shot.end - shot.start, abs=1e-6)
+    assert window.session.selection == (shot.id,)
+    assert window.session.stack.undo_label.startswith(f"Move shot {shot.id}")
+    assert window.session.bake_is_current  # shots move no bodies
+    # A click on a clip without moving selects it and moves the playhead, no edit.
+    window.session.undo()
+    (rect,) = [r for shot_id, r in canvas.shot_rects() if shot_id == shot.id]
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert not window.session.stack.can_undo
+    assert window.session.time == pytest.approx(canvas.time_at(rect.center().x()), abs=0.05)

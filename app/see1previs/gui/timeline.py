@@ -39,6 +39,7 @@ RULER_H = 26
 STRIP_H = 5
 ROW_H = 20
 CUE_R = 6
+DRAG_START_PX = 3  # a press that moves less than this is a click
 TICK_STEPS = (1 / 24, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 SHOT_COLOURS = ("#5b8def", "#c77dff", "#4fc1a6", "#e0b44a", "#ef6f8a", "#7fb069")
 
@@ -58,6 +59,7 @@ class TimelineCanvas(QWidget):
         self.scroll = 0  # pixels the tracks are scrolled up
         self.bake_progress: float | None = None  # fraction while a bake runs
         self._drag: tuple[str, str, float] | None = None  # ("scrub"|"cue", cue id, time)
+        self._shot_drag: tuple[str, float, float, float] | None = None  # id, grab, start, x
         self._font = QFont(self.font())
         self._font.setPointSizeF(8.5)
         self._mono = theme.monospace_font(8)
@@ -117,18 +119,15 @@ class TimelineCanvas(QWidget):
 
     def shot_rects(self) -> list[tuple[str, QRectF]]:
         lanes = self.shot_lanes()
-        return [
-            (
-                shot.id,
-                QRectF(
-                    self.x_of(shot.start),
-                    self.row_top(lanes[shot.id]) + 2,
-                    self.x_of(shot.end) - self.x_of(shot.start),
-                    ROW_H - 4,
-                ),
+        dragged = self._shot_drag
+        rects = []
+        for shot in self.session.scene.shots:
+            start = dragged[2] if dragged is not None and dragged[0] == shot.id else shot.start
+            left, right = self.x_of(start), self.x_of(start + shot.end - shot.start)
+            rects.append(
+                (shot.id, QRectF(left, self.row_top(lanes[shot.id]) + 2, right - left, ROW_H - 4))
             )
-            for shot in self.session.scene.shots
-        ]
+        return rects
 
     # -- drawing ----------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -268,12 +267,24 @@ class TimelineCanvas(QWidget):
             for shot_id, rect in self.shot_rects():
                 if rect.contains(point):
                     self.session.select([shot_id])
-                    break
+                    shot = next(s for s in self.session.scene.shots if s.id == shot_id)
+                    offset = self.time_at(point.x()) - shot.start
+                    self._shot_drag = (shot_id, offset, shot.start, point.x())
+                    return
         self._drag = ("scrub", "", 0.0)
         self._scrub(point.x())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         point = event.position()
+        if self._shot_drag is not None:
+            shot_id, offset, _, press_x = self._shot_drag
+            shot = next(s for s in self.session.scene.shots if s.id == shot_id)
+            length = shot.end - shot.start
+            start = self._snap(self.time_at(point.x()) - offset)
+            start = min(max(start, 0.0), self.duration - length)
+            self._shot_drag = (shot_id, offset, start, press_x)
+            self.update()
+            return
         if self._drag is None:
             over_cue = point.y() > RULER_H + STRIP_H and self.cue_at(point) is not None
             self.setCursor(Qt.CursorShape.SizeHorCursor if over_cue else Qt.CursorShape.ArrowCursor)
@@ -285,6 +296,9 @@ class TimelineCanvas(QWidget):
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._shot_drag is not None:
+            self._finish_shot_drag(event.position().x())
+            return
         drag, self._drag = self._drag, None
         if drag is None or drag[0] != "cue":
             return
@@ -302,6 +316,27 @@ class TimelineCanvas(QWidget):
             rate = self.session.scene.frame_rate
             self.session.edit(f"Move cue {cue_id} to {rate.timecode(rate.frame_at(t))}", edited)
         self.update()
+
+    def _finish_shot_drag(self, x: float) -> None:
+        shot_id, _, start, press_x = self._shot_drag
+        self._shot_drag = None
+        shots = self.session.scene.shots
+        index, shot = next((i, s) for i, s in enumerate(shots) if s.id == shot_id)
+        if abs(x - press_x) < DRAG_START_PX or abs(start - shot.start) < 1e-9:
+            self._scrub(x)  # a click on a clip moves the playhead there
+            return
+        data = cmd.scene_data(self.session.scene)
+        length = shot.end - shot.start
+        data["shots"][index]["start"] = round(start, 6)
+        data["shots"][index]["end"] = round(start + length, 6)
+        try:
+            edited = cmd.scene_from(data)
+        except ValueError as exc:
+            self.refused.emit(f"Shot {shot_id} cannot move to {start:.2f} s: {exc}")
+            self.update()
+            return
+        rate = self.session.scene.frame_rate
+        self.session.edit(f"Move shot {shot_id} to {rate.timecode(rate.frame_at(start))}", edited)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         self.set_scroll(self.scroll - event.angleDelta().y() // 4)
