@@ -220,10 +220,16 @@ class MonitorScreen(QWidget):
         scene = frame.request.scene
         rate = scene.frame_rate
         tc = rate.timecode(frame.request.frame)
-        painter.fillRect(QRectF(target.left(), target.top(), 200, 18), QColor(0, 0, 0, 140))
-        painter.drawText(
-            QPointF(target.left() + 5, target.top() + 13), f"{frame.request.camera_id}  {tc}"
+        # Camera and timecode at the bottom left: the extraction labels use the top.
+        label = f"{frame.request.camera_id}  {tc}"
+        box = QRectF(
+            target.left(),
+            target.bottom() - 18,
+            painter.fontMetrics().horizontalAdvance(label) + 10,
+            18,
         )
+        painter.fillRect(box, QColor(0, 0, 0, 150))
+        painter.drawText(QPointF(box.left() + 5, box.bottom() - 5), label)
         lines = (
             (theme.DIM_TEXT, f"{frame.body} · {frame.mode}"),
             (theme.TEXT, f"{_lens_text(frame)}    f/{frame.f_stop:g}"),
