@@ -117,6 +117,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     open_app.add_argument("scene", type=Path, nargs="?", help="scene file (*.see1.json)")
 
+    rehearse = commands.add_parser(
+        "rehearse",
+        help="rehearse a scene from an actor's point of view, with timed cue prompts",
+        description="Bake the scene (or load its cached bake) and open the rehearsal window: "
+        "play the scene from a performer's eyes or a follow-cam, with each cue announced ahead "
+        "of time (see docs/rehearsal.md).",
+    )
+    rehearse.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+    rehearse.add_argument(
+        "--actor", help="id of the actor (or camera operator) to rehearse; the first actor if none"
+    )
+
     commands.add_parser(
         "schema",
         help="print the scene-file JSON Schema",
@@ -373,6 +385,26 @@ def cmd_open(args: argparse.Namespace) -> int:
     return run_app(scene)
 
 
+def cmd_rehearse(args: argparse.Namespace) -> int:
+    from see1previs.export.cue_sheet import check_actor
+    from see1previs.physics.cache import BakeCache
+    from see1previs.physics.simulation import simulate
+
+    scene = _load(args.scene)
+    actor = check_actor(scene, args.actor or (scene.actors[0].id if scene.actors else ""))
+    if not _display_available():
+        raise CliError("see1-previs: rehearse opens a window, and there is no display here")
+    bar = ProgressBar(f"baking {args.scene.name}") if sys.stderr.isatty() else None
+    result = simulate(
+        scene, args.scene.parent, cache=BakeCache(), progress=bar.update if bar else None
+    )
+    if bar:
+        bar.close()
+    from see1previs.gui.rehearsal.app import main as run_rehearsal
+
+    return run_rehearsal(scene, result, actor.id, args.scene.parent)
+
+
 def _display_available() -> bool:
     """Whether a window can be shown (always on Windows and macOS; X11 or Wayland elsewhere)."""
     if sys.platform in ("win32", "darwin"):
@@ -387,6 +419,7 @@ _COMMANDS = {
     "cuesheet": cmd_cuesheet,
     "schema": cmd_schema,
     "open": cmd_open,
+    "rehearse": cmd_rehearse,
 }
 
 

@@ -156,14 +156,17 @@ def test_first_person_eye_is_in_front_of_the_head_looking_where_the_face_points(
         assert np.linalg.norm(eye - head) < 0.25
 
 
-def test_follow_cam_looks_at_the_hips_from_inside_the_cabin(rehearsals):
+def test_follow_cam_looks_at_the_actor_from_behind_inside_the_cabin(rehearsals):
     rehearsal = rehearsals["mika"]
     for t in np.linspace(0.0, rehearsal.duration, 9):
         eye, forward, _ = rehearsal.follow_cam(float(t))
-        hips = rehearsal.hips(float(t))
-        to_hips = (hips - eye) / np.linalg.norm(hips - eye)
-        assert forward == pytest.approx(to_hips)
+        neck, _ = rehearsal.trajectory.link_pose("mika/head", float(t))
+        to_neck = (neck - eye) / np.linalg.norm(neck - eye)
+        assert forward == pytest.approx(to_neck)
         assert np.linalg.norm(eye) <= 2.85 + 1e-9
+        _, trunk = rehearsal.trajectory.link_pose("mika/upper_trunk", float(t))
+        facing = quat.rotate(trunk, (1.0, 0.0, 0.0))
+        assert float((eye - neck) @ facing) < 0.0  # behind her
 
 
 def test_path_ahead_follows_the_hips_for_three_seconds(rehearsals):

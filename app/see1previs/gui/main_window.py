@@ -42,6 +42,7 @@ from see1previs.gui.icons import icon
 from see1previs.gui.inspector import Inspector
 from see1previs.gui.outliner import Outliner
 from see1previs.gui.qt_events import listen
+from see1previs.gui.rehearsal.actions import install as install_rehearsal_actions
 from see1previs.gui.shot_list import ShotList
 from see1previs.gui.timeline import Timeline
 from see1previs.gui.viewport_host import make_viewport
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_toolbars()
         self._make_status_bar()
+        install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
 
         self.bake_worker = Worker("bake", self)
         self.bake_worker.progress.connect(self._bake_progress)

@@ -218,11 +218,19 @@ class Rehearsal:
         up = quat.rotate(orientation, (0.0, 0.0, 1.0))
         return eye, forward, up
 
+    def follow_target(self, t: float) -> np.ndarray:
+        """What the follow-cam looks at: the base of the actor's neck (a placeholder's centre).
+
+        Centring the neck keeps the head in the picture's middle and the body below it, clear
+        of the cue prompt across the top.
+        """
+        return np.asarray(self.trajectory.link_pose(self._link("head"), t)[0], dtype=float)
+
     def follow_cam(self, t: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(eye, forward, up): behind and above the actor's hips, looking at them."""
+        """(eye, forward, up): behind and above the actor, looking at them."""
         link = self._link("upper_trunk") if self.articulated else self.actor.id
         _, orientation = self.trajectory.link_pose(link, t)
-        target = self.hips(t)
+        target = self.follow_target(t)
         offset = quat.rotate(orientation, (-FOLLOW_BACK_M, 0.0, FOLLOW_ABOVE_M))
         eye = target + offset
         radius = float(np.linalg.norm(eye))
