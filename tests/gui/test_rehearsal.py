@@ -247,3 +247,41 @@ def test_cli_knows_rehearse():
     args = build_parser().parse_args(["rehearse", str(DEMO), "--actor", "ren"])
     assert args.command == "rehearse" and args.actor == "ren"
     assert Path(args.scene) == DEMO
+
+
+def test_a_missed_catch_shows_an_impossible_badge_and_is_red_in_the_list(qtbot, test_output):
+    from see1previs.core.scene import Scene
+    from see1previs.gui.rehearsal.window import BADGE_COLORS, RehearsalWindow
+
+    raw = json.loads(DEMO.read_text())
+    for cue in raw["cues"]:
+        if cue["id"] == "ren-catch":
+            cue["time"] = 7.0  # the bulb is long gone by then
+    scene = Scene.model_validate(raw)
+    result = simulate(scene, DEMO.parent)
+    window = RehearsalWindow(scene, result, "ren", DEMO.parent)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    for _ in ren_cues():
+        window.next()
+    assert window.rehearsal.cues[window.current].cue_id == "ren-catch"
+    assert window.prompt.badge.isVisible()
+    assert window.prompt.badge.text() == "IMPOSSIBLE"
+    assert "missed" in window.prompt.badge.toolTip()
+    item = window.cue_list.item(window.current)
+    assert item.foreground().color().name() == BADGE_COLORS["impossible"]
+    assert "missed" in window.warning_label.text()
+    window.set_view_mode("follow_cam")
+    qtbot.wait(200)
+    assert window.grab().toImage().save(str(test_output / "rehearsal-impossible.png"))
+    window.previous()  # an ok cue: no badge
+    assert not window.prompt.badge.isVisible()
+
+
+def test_cli_refuses_an_unknown_actor_before_baking(capsys):
+    from see1previs.cli import main
+
+    assert main(["rehearse", str(DEMO), "--actor", "renn"]) == 1
+    err = capsys.readouterr().err
+    assert "no actor 'renn'" in err and "did you mean 'ren'" in err

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -146,6 +146,7 @@ class RehearsalWindow(QMainWindow):
         self.viewport = make_viewport(self)
         self.viewport.setObjectName("rehearsal-viewport")
         self.prompt = CuePrompt(self.viewport)
+        self.viewport.installEventFilter(self)  # keep the prompt centred when it resizes
         hud = getattr(self.viewport, "hud", None)
         if hud is not None:
             hud.hide()  # the editing hints: the view follows the performer here
@@ -439,9 +440,10 @@ class RehearsalWindow(QMainWindow):
         self.prompt.move((self.viewport.width() - width) // 2, 16)
         self.prompt.raise_()
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._place_prompt()
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.viewport and event.type() == QEvent.Type.Resize:
+            self._place_prompt()
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
