@@ -178,11 +178,14 @@ def _user_message(exc: Exception) -> str | None:
     from see1previs.core.atomic_write import AtomicWriteError
     from see1previs.core.scenefile import SceneFileError
     from see1previs.export.files import ExportError
+    from see1previs.physics.bake import BakeUnstableError
     from see1previs.physics.simulation import SceneSetupError
     from see1previs.station.model import StationError
 
     if isinstance(exc, SceneFileError | StationError | CliError | ExportError):
         return str(exc)
+    if isinstance(exc, BakeUnstableError):
+        return f"see1-previs: {exc}"
     if isinstance(exc, AtomicWriteError):
         return f"see1-previs: {exc}"
     if isinstance(exc, CameraSetupError):

@@ -662,3 +662,22 @@ def test_world_state_snapshot_restores_the_simulation_exactly():
     assert world.time == pytest.approx(0.2)
     world.step(400)
     assert np.array_equal(world.data.qpos, first)
+
+
+def test_a_blow_up_stops_the_bake_with_the_time_and_the_body():
+    from see1previs.physics.bake import BakeUnstableError
+
+    scene = Scene.model_validate(
+        {
+            "format": 2,
+            "duration": 1.0,
+            "environment": {"air_drag": True},
+            "props": [{"id": "pea", "shape": {"type": "sphere", "radius": 0.01}, "mass": 0.001}],
+            "cues": [
+                {"type": "impulse", "id": "bang", "time": 0.1, "target": "pea",
+                 "impulse": [1e6, 0.0, 0.0]}
+            ],
+        }
+    )  # fmt: skip
+    with pytest.raises(BakeUnstableError, match=r"unstable at 0\.10 s around 'pea'"):
+        bake(scene)

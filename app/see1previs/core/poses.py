@@ -87,10 +87,10 @@ POSES: dict[str, dict[str, float]] = {
         knee_flexion=140.0,
         ankle_plantarflexion=30.0,
     ),
-    # Arms and legs out wide: the slowest way to spin. 80° stays clear of the shoulder's
-    # gimbal singularity at 90° abduction.
+    # Arms and legs out wide: the slowest way to spin. 65° stays well clear of the
+    # shoulder's gimbal singularity at 90° abduction (three hinges in a row).
     "spread": _both(
-        shoulder_abduction=80.0,
+        shoulder_abduction=65.0,
         elbow_flexion=5.0,
         hip_abduction=40.0,
         knee_flexion=5.0,

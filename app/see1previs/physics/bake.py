@@ -40,6 +40,10 @@ class BakeCancelled(Exception):
     """The bake was stopped by its caller before it finished."""
 
 
+class BakeUnstableError(Exception):
+    """The physics blew up (forces too large for the time step); the message says where."""
+
+
 def station_for(scene: Scene, scene_dir: Path | None) -> Station:
     """The interior a scene plays in, resolving a custom mesh relative to the scene file."""
     interior = scene.station.interior
@@ -123,7 +127,10 @@ def _run(
         qstate[model.nq :] = data.qvel
         out[:] = qstate[state_index]
 
+    bad_acceleration = int(mujoco.mjtWarning.mjWARN_BADQACC)
+
     def step(length: float) -> None:
+        started = data.time
         if actor_cues is not None and actor_cues.busy:
             actor_cues.before_step(data.time, length)
         qvel_before[:] = data.qvel
@@ -133,6 +140,8 @@ def _run(
             model.opt.timestep = dt
         else:
             mujoco.mj_step(model, data)
+        if data.warning[bad_acceleration].number:  # MuJoCo has reset the state to t = 0
+            _raise_unstable(world, started, data.warning[bad_acceleration].lastinfo)
         if data.ncon or recorder.active:
             recorder.observe(model, data, data.time, length, qvel_before)
 
@@ -294,6 +303,26 @@ def _frames_from_raw(
     linear = (1.0 - weight) * linear_a + weight * linear_b
     angular = (1.0 - weight) * angular_a + weight * angular_b
     return positions, orientations, linear, angular
+
+
+def _raise_unstable(world: World, time: float, dof: int) -> None:
+    """MuJoCo met a non-finite or huge acceleration and reset the state: stop with a reason.
+
+    Carrying on would re-simulate from the reset state, so the bake would never end.
+    """
+    model = world.model
+    owner = "the scene"
+    if 0 <= dof < model.nv:
+        body = int(model.jnt_bodyid[model.dof_jntid[dof]])
+        name = model.body(body).name
+        owner = f"'{name.split('/', 1)[0]}'" + (
+            f" ({name.split('/', 1)[1].replace('_', ' ')})" if "/" in name else ""
+        )
+    raise BakeUnstableError(
+        f"the physics became unstable at {time:.2f} s around {owner}: forces grew too "
+        "large for the time step. Try a smaller simulation.timestep, or check for bodies "
+        "squeezed together or a pose pushing a joint to its limit"
+    )
 
 
 def _apply_cue(world: World, cue: ImpulseCue | SpinCue) -> None:
