@@ -120,6 +120,37 @@ def test_changing_only_the_title_hits_the_cache(tmp_path: Path):
     assert second.trajectory.content_hash() == first.trajectory.content_hash()
 
 
+def _with_camera_plan(data: dict) -> dict:
+    data = copy.deepcopy(data)
+    data["cameras"] = [
+        {"id": "A", "body": "arri-alexa-mini-lf", "lens": "arri-signature-prime-35",
+         "focal_length": 35, "rig": {"type": "fixed", "mount": "CAM-A"}, "look_at": "blue"}
+    ]  # fmt: skip
+    data["shots"] = [{"id": "1A", "camera": "A", "start": 0.0, "end": 0.5}]
+    return data
+
+
+def test_editing_the_camera_plan_keeps_the_bake():
+    data = _with_camera_plan(two_balls())
+    edited = copy.deepcopy(data)
+    edited["cameras"][0]["focal_length"] = 50
+    edited["shots"][0]["end"] = 0.8
+    edited["shots"].append({"id": "1B", "camera": "A", "start": 0.2, "end": 0.9})
+    assert key_of(edited) == key_of(data) == key_of(two_balls())
+
+
+def test_moving_a_camera_an_actor_pushes_off_toward_changes_the_key():
+    data = _with_camera_plan(two_balls())
+    data["actors"] = [{"id": "ana", "pose": {"position": [0.0, -1.5, 0.0]}}]
+    data["cues"].append(
+        {"type": "push_off", "id": "go", "time": 0.3, "actor": "ana", "surface": "wall",
+         "speed": 0.3, "toward": "A"}
+    )  # fmt: skip
+    moved = copy.deepcopy(data)
+    moved["cameras"][0]["rig"] = {"type": "fixed", "mount": "CAM-B"}
+    assert key_of(moved) != key_of(data)
+
+
 @pytest.mark.parametrize(
     "edit",
     [

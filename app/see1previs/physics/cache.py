@@ -35,7 +35,12 @@ def bake_key(scene: Scene, station: Station, scene_dir: Path | None) -> str:
     digest = hashlib.sha256()
     digest.update(f"see1previs {__version__} mujoco {mujoco.__version__}\n".encode())
     digest.update(physics_signature().encode())
-    content = scene.model_dump(mode="json", exclude={"title"})
+    # Shots never change the motion and cameras only when a cue aims at one, so editing
+    # the camera plan keeps the bake.
+    camera_ids = {camera.id for camera in scene.cameras}
+    aims_at_camera = any(getattr(cue, "toward", None) in camera_ids for cue in scene.cues)
+    exclude = {"title", "shots"} | (set() if aims_at_camera else {"cameras"})
+    content = scene.model_dump(mode="json", exclude=exclude)
     digest.update(json.dumps(content, sort_keys=True, allow_nan=False).encode())
     digest.update(station.content_hash().encode())
     for prop in scene.props:
