@@ -36,13 +36,15 @@ lint: $(STAMP)
 ## bench: benchmark scripts that print figures
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bake.py
+	$(BIN)/python benchmarks/bench_actors.py
 	$(BIN)/python benchmarks/bench_export.py
 
-## assets: regenerate the SEE-1 interior, prop meshes, stress scene and generated docs
+## assets: regenerate the SEE-1 interior, prop meshes, demo scenes and generated docs
 assets: $(STAMP)
 	$(BIN)/python -m see1previs.station.see1 --out assets/stations --docs docs/station.md
 	$(BIN)/python -m see1previs.prop_meshes --out assets/props
 	$(BIN)/python benchmarks/make_stress_scene.py
+	$(BIN)/python benchmarks/make_breakfast_scene.py
 	$(BIN)/python docs/gen_scene_format.py
 
 ## package: Linux installers in dist/ (a .tar.gz of the self-contained bundle and a .deb)
