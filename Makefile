@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_bake.py
 	$(BIN)/python benchmarks/bench_actors.py
 	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_viewport.py
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python benchmarks/bench_gui.py
 
 ## assets: regenerate the SEE-1 interior, prop meshes, demo scenes and generated docs
 assets: $(STAMP)
