@@ -207,3 +207,13 @@ def test_rehearsal_module_does_not_import_qt():
     assert (
         subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parents[2]).returncode == 0
     )
+
+
+def test_a_performer_without_cues_is_told_so(baked):
+    scene, result = baked
+    quiet = scene.model_copy(update={"cues": [c for c in scene.cues if c.actor != "ren"]})
+    rehearsal = Rehearsal(quiet, "ren", result.trajectory, result.station)
+    assert rehearsal.cues == []
+    prompt = rehearsal.prompt(1.0)
+    assert prompt.cue is None and prompt.text == "Ren (guest) has no cues in this scene"
+    assert rehearsal.next_cue(0.0) is None and rehearsal.pause_between(0.0, 8.0) is None

@@ -158,6 +158,9 @@ class Rehearsal:
     def prompt(self, t: float, current: int | None = None) -> Prompt:
         position = self.announced(t, current)
         if position is None:
+            if not self.cues:
+                name = self.actor.name or self.actor.id
+                return Prompt(None, None, "", f"{name} has no cues in this scene")
             return Prompt(None, None, "", "No more cues — that's the end of your blocking")
         cue = self.cues[position]
         until = cue.time - t
