@@ -216,6 +216,24 @@ def test_rehearse_action_opens_on_the_selected_actor(qtbot, make_window):
     assert rehearsal.rehearsal.actor_id == "ren"
     assert rehearsal.isWindow()
     rehearsal.close()
+    menus = {a.text(): a.menu() for a in window.menuBar().actions() if a.menu() is not None}
+    assert window.rehearse_action in menus["&Scene"].actions()
+    file_actions = menus["&File"].actions()
+    assert file_actions.index(window.cue_sheet_action) == (
+        file_actions.index(window.export_action) + 1
+    )
+
+
+def test_rehearse_action_waits_for_the_bake(qtbot, make_window):
+    window = make_window(DEMO, wait_for_bake=False)
+    errors = []
+    window.report_error = lambda title, message: errors.append((title, message))
+    if window.session.bake_is_current:
+        pytest.skip("the bake came from the cache before the action could be tried")
+    window.rehearse_action.trigger()
+    assert errors and errors[0][0] == "Nothing to rehearse yet"
+    assert getattr(window, "rehearsal_window", None) is None
+    wait_for_bake_of(qtbot, window)
 
 
 def test_cue_sheet_action_writes_a_pdf_with_one_row_per_cue(qtbot, make_window, tmp_path):

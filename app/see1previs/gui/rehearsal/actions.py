@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QToolBar
 
@@ -96,6 +96,12 @@ class CueSheetPrinter(QObject):
         # Callables tests may replace: how the window asks the crew things.
         self.ask_actor = self._ask_actor
         self.ask_path = self._ask_path
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close and self.worker.busy:
+            self.worker.wait()  # a sheet being written is finished, not cut off, on closing
+        return super().eventFilter(watched, event)
 
     def start(self) -> None:
         scene = self.window.session.scene
