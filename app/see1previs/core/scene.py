@@ -445,6 +445,8 @@ def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
     for index, cue in enumerate(scene.cues):
         where = f"cues[{index}]"
         if not isinstance(cue, ACTOR_CUE_TYPES):
+            if cue.type not in ("impulse", "spin", ""):
+                continue  # an actor cue that failed validation: its own errors say why
             if cue.target not in body_ids:
                 unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
         else:

@@ -375,6 +375,7 @@ class _RawItem:
     id: Any
     target: str = ""
     time: float = -math.inf
+    type: str = ""  # a cue's type, so actor cues are not read as body cues
 
 
 @dataclass
@@ -416,6 +417,7 @@ def _raw_items(data: Mapping[str, Any], group: str) -> list[_RawItem]:
                 id=raw_id if isinstance(raw_id, str) else object(),
                 target=target if isinstance(target, str) else "",
                 time=_finite(entry.get("time"), -math.inf),
+                type=entry.get("type") if isinstance(entry.get("type"), str) else "",
             )
         )
     return items
