@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
 
 from see1previs.core.scenefile import load_scene
 from see1previs.physics.cache import BakeCache
@@ -207,7 +208,7 @@ def test_keys_step_and_play(qtbot, rehearsal):
     assert rehearsal.view_mode == "follow_cam"
 
 
-def test_rehearse_action_opens_on_the_selected_actor(qtbot, make_window):
+def test_rehearse_action_opens_on_the_selected_actor(qtbot, make_window, test_output):
     window = make_window(DEMO)
     window.session.select(["ren"])
     window.rehearse_action.trigger()
@@ -216,6 +217,10 @@ def test_rehearse_action_opens_on_the_selected_actor(qtbot, make_window):
     assert rehearsal.rehearsal.actor_id == "ren"
     assert rehearsal.isWindow()
     rehearsal.close()
+    assert not window.rehearse_action.icon().isNull()
+    toolbar = window.findChild(QToolBar, "main-toolbar")
+    assert window.rehearse_action in toolbar.actions()
+    assert toolbar.grab().save(str(test_output / "rehearsal-toolbar.png"))
     menus = {a.text(): a.menu() for a in window.menuBar().actions() if a.menu() is not None}
     assert window.rehearse_action in menus["&Scene"].actions()
     file_actions = menus["&File"].actions()

@@ -24,7 +24,7 @@ REHEARSE_SHORTCUT = "Ctrl+Shift+R"
 
 def install(window) -> None:
     """Add Rehearse… and Cue sheet… to a main window's menus and toolbar."""
-    window.rehearse_action = QAction(icon("actor"), "&Rehearse…", window)
+    window.rehearse_action = QAction(icon("rehearse"), "&Rehearse…", window)
     window.rehearse_action.setShortcut(QKeySequence(REHEARSE_SHORTCUT))
     window.rehearse_action.setStatusTip(
         "Play the scene from an actor's point of view with timed cue prompts"
@@ -48,6 +48,7 @@ def install(window) -> None:
         file_menu.insertAction(before, window.cue_sheet_action)
     toolbar = window.findChild(QToolBar, "main-toolbar")
     if toolbar is not None:
+        toolbar.addSeparator()
         toolbar.addAction(window.rehearse_action)
 
 

@@ -133,7 +133,7 @@ class RehearsalWindow(QMainWindow):
             raise ValueError(f"scene '{scene.title}' has no actors to rehearse")
         self.scene, self.result, self.scene_dir = scene, result, scene_dir
         self.setWindowTitle(f"Rehearsal — {scene.title}")
-        self.setWindowIcon(icon("actor"))
+        self.setWindowIcon(icon("rehearse"))
         from see1previs.physics.blocking_report import blocking_report
 
         self.report = blocking_report(scene, result.trajectory, result.station)
