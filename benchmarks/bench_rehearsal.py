@@ -5,7 +5,8 @@ view, one scene frame per step: each step moves the playhead (pose every body, m
 to the performer's head or the follow-cam, redraw the path ahead, update the cue prompt and
 list) and repaints synchronously. Also times the Qt-free part alone (prompt text and eye
 placement per playhead time) and building a performer's rehearsal (cue words from the cue
-sheet module). Without a display it starts a virtual one (Xvfb, Mesa's llvmpipe in software).
+sheet module) and opening the window. Without a display it starts a virtual one (Xvfb,
+Mesa's llvmpipe in software).
 
 Run: ``python benchmarks/bench_rehearsal.py [--seconds S]``. Target: >= 24 fps (the demo's
 frame rate), so real-time playback does not skip frames.
@@ -81,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {actor.id}: rehearsal built in {build_ms:.1f} ms; prompt + eye + path "
                 f"ahead {step_ms:.2f} ms per frame (no drawing)"
             )
+        started = time.perf_counter()
         window = RehearsalWindow(scene, result)
         window.show()
+        window.viewport.view.repaint()
         app.processEvents()
+        print(f"opening the window: {time.perf_counter() - started:.2f} s to the first picture")
         print(f"{'performer':<10} {'view':<13} {'best fps':>9} {'median':>7}")
         worst = float("inf")
         for actor in scene.actors:
