@@ -217,3 +217,15 @@ def test_a_performer_without_cues_is_told_so(baked):
     prompt = rehearsal.prompt(1.0)
     assert prompt.cue is None and prompt.text == "Ren (guest) has no cues in this scene"
     assert rehearsal.next_cue(0.0) is None and rehearsal.pause_between(0.0, 8.0) is None
+
+
+def test_a_camera_operator_is_named_with_the_camera_they_hold():
+    from see1previs.core.scene import Scene
+
+    raw = json.loads(DEMO.read_text())
+    camera = json.loads((SCENES / "first-light.see1.json").read_text())["cameras"][0]
+    raw["cameras"] = [{**camera, "id": "B", "rig": {"type": "handheld", "operator": "ren"}}]
+    raw.pop("shots", None)
+    scene = Scene.model_validate(raw)
+    assert performer_label(scene, "ren") == "Ren (guest) — operator of camera B"
+    assert performer_label(scene, "mika") == "Mika (host)"
