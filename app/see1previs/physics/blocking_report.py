@@ -22,10 +22,10 @@ import numpy as np
 
 from see1previs.core.scene import Scene
 from see1previs.core.scene_cues import ACTOR_CUE_TYPES
+from see1previs.physics.blocking_runtime import IMPOSSIBLE, OK, WARNING
 from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station, UnknownFixtureError
 
-OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
 VESTIBULE_MARGIN = 0.05  # m beyond the hatch radius where the open cabin begins
 VESTIBULE_LINKS = ("lower_trunk", "head")  # a person is "in" the vestibule by hips or head
 COLLISION_GAP = 0.5  # s: touches closer together than this are one collision

@@ -225,13 +225,11 @@ class ActorCues:
                 catch.outcome.reason = f"caught at {t:.2f} s ({_timing(t - catch.cue.time)})"
                 self.catches.remove(catch)
             elif t > catch.closes:
-                catch.outcome.outcome = IMPOSSIBLE
-                catch.outcome.distance = catch.closest
-                catch.outcome.details = {"closest_time": catch.closest_time}
-                catch.outcome.reason = (
-                    f"missed: '{catch.cue.target}' came no closer than "
-                    f"{catch.closest:.2f} m to the {catch.cue.hand} hand (at "
-                    f"{catch.closest_time:.2f} s; reach {self.reach:.2f} m)"
+                _missed(
+                    catch,
+                    f"'{catch.cue.target}' came no closer than {catch.closest:.2f} m to the "
+                    f"{catch.cue.hand} hand (at {catch.closest_time:.2f} s; reach "
+                    f"{self.reach:.2f} m)",
                 )
                 self.catches.remove(catch)
         for tether in self.tethers:
@@ -256,12 +254,10 @@ class ActorCues:
             self.data.xfrc_applied[push.rig.root] = 0.0
             self._finish_push(push, t)
         for catch in self.catches:
-            catch.outcome.outcome = IMPOSSIBLE
-            catch.outcome.distance = catch.closest
-            catch.outcome.details = {"closest_time": catch.closest_time}
-            catch.outcome.reason = (
-                f"missed: the scene ended before '{catch.cue.target}' came within reach "
-                f"(closest {catch.closest:.2f} m at {catch.closest_time:.2f} s)"
+            _missed(
+                catch,
+                f"the scene ended before '{catch.cue.target}' came within reach (closest "
+                f"{catch.closest:.2f} m at {catch.closest_time:.2f} s)",
             )
         for tether in self.tethers:
             self._tether_slack(tether, t)
@@ -555,6 +551,13 @@ class ActorCues:
         if any(camera.id == item for camera in self.scene.cameras):
             return camera_position(self.scene, self.world.station, item, t, self.world.com)
         return np.array(self.world.station.fixture(item).position, dtype=float)
+
+
+def _missed(catch: _Catch, why: str) -> None:
+    catch.outcome.outcome = IMPOSSIBLE
+    catch.outcome.distance = catch.closest
+    catch.outcome.details = {"closest_time": catch.closest_time}
+    catch.outcome.reason = f"missed: {why}"
 
 
 def _apply_impulse(model, data, body: int, impulse: np.ndarray, point: np.ndarray) -> None:
