@@ -69,6 +69,23 @@ def scene(ren_pose: dict, mug_start, throw_direction, catch_time: float) -> Scen
                     "pose": {"position": [float(c) for c in mug_start]},
                 }
             ],
+            "cameras": [
+                {"id": "A", "name": "A camera (wide)", "lens": "arri-signature-zoom-24-75",
+                 "focal_length": 24.0, "f_stop": 4.0, "look_at": "bulb",
+                 "rig": {"type": "fixed", "mount": "CAM-E"}},
+                {"id": "B", "name": "B camera (Ren)", "body": "sony-venice-2-8k",
+                 "lens": "arri-signature-prime-47", "focal_length": 47.0,
+                 "focus_target": "ren", "look_at": "ren",
+                 "rig": {"type": "fixed", "mount": "CAM-A"}},
+            ],
+            "shots": [
+                {"id": "1A", "name": "1A breakfast wide", "camera": "A", "start": 0.0,
+                 "end": 8.0, "order": 1, "description": "Ren pushes off to Mika; the bulb "
+                 "crosses the cabin", "notes": "Lock off; follow the bulb"},
+                {"id": "1B", "name": "1B the catch", "camera": "B", "start": 3.0, "end": 6.5,
+                 "order": 2, "description": "Ren reaches and catches the coffee bulb",
+                 "notes": "Hold focus on Ren"},
+            ],
             "cues": [
                 {"type": "tether", "id": "mika-tether", "time": 0.0, "actor": "mika",
                  "fixture": "FR1", "length": 3.0},

@@ -107,3 +107,43 @@ def test_storyboard_has_first_middle_last_with_burn_in():
     # Burn-in bar: dark band at the bottom with white text in it.
     bar = image[-10:, :, :]
     assert bar.mean() < 90 and bar.max() > 200
+
+
+def test_an_articulated_actor_is_drawn_in_the_pose_the_bake_recorded():
+    # A green actor in the superman pose: arms stretched above the head. Drawn from the
+    # pelvis alone (joints at zero) the hands would hang at the hips instead.
+    scene = Scene.model_validate(
+        {
+            "format": 2,
+            "duration": 0.5,
+            "environment": {"air_drag": False},
+            "actors": [
+                {"id": "ana", "height": 1.7, "mass": 65, "color": "#00ff00",
+                 "posture": "superman", "pose": {"position": [0.8, 0.0, -0.4]}}
+            ],
+            "cameras": [
+                {"id": "A", "focal_length": 24, "look_at": {"point": [0.8, 0.0, 0.3]},
+                 "rig": {"type": "fixed", "position": [-1.6, 0.0, 0.3]}}
+            ],
+            "shots": [{"id": "s1", "camera": "A", "start": 0.0, "end": 0.5}],
+        }
+    )  # fmt: skip
+    result = simulate(scene)
+    track = evaluate_camera(scene.cameras[0], scene, result.station, result.trajectory)
+    view = CameraView(result.world, width=640)
+    try:
+        pixels = view.render(result.trajectory, track, 6)
+    finally:
+        view.close()
+    height, width = pixels.shape[:2]
+    sensor = (track.optics.sensor_width_mm, track.optics.sensor_height_mm)
+    trajectory = result.trajectory
+    for link in ("ana/left_hand", "ana/right_hand", "ana/head"):
+        position = trajectory.link_pose(link, trajectory.times[6])[0]
+        uv, _ = project(
+            position[None], track.positions[6], track.rotations[6], track.focal_mm[6], sensor
+        )
+        col = int((uv[0, 0] + 1) / 2 * width)
+        row = int((1 - uv[0, 1]) / 2 * height)
+        patch = pixels[max(0, row - 4) : row + 5, max(0, col - 4) : col + 5]
+        assert green_centroid(patch.repeat(2, 0).repeat(2, 1)) is not None, link

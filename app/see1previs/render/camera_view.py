@@ -18,6 +18,7 @@ import mujoco
 import numpy as np
 
 from see1previs.cinema.tracks import CameraTrack
+from see1previs.core import quaternion as quat
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import STATION_BODY_PREFIX, World
 
@@ -101,6 +102,7 @@ class CameraView:
         self.model.cam_pos[self.camera_id] = track.positions[frame]
         self.model.cam_quat[self.camera_id] = track.orientations[frame]
         mujoco.mj_kinematics(self.model, self.data)
+        self._pose_links(trajectory, frame)
         mujoco.mj_camlight(self.model, self.data)
         width, height = self.size_for(track)
         renderer = self._renderers.get((width, height))
@@ -109,6 +111,32 @@ class CameraView:
             self._renderers[(width, height)] = renderer
         renderer.update_scene(self.data, camera=self.camera_id)
         return renderer.render().copy()
+
+    def _pose_links(self, trajectory: Trajectory, frame: int) -> None:
+        """Articulated actors: every segment where the bake recorded it.
+
+        The trajectory keeps segment poses, not joint angles, so the segments' bodies and
+        geoms are placed directly after the kinematics (which only knew the pelvis).
+        """
+        model, data = self.model, self.data
+        for k, link in enumerate(trajectory.links):
+            body = mujoco.mj_name2id(model, mujoco.mjtObj.mjOBJ_BODY, link)
+            if body < 0:
+                continue
+            rotation = quat.to_matrix(trajectory.link_orientations[frame, k])
+            data.xpos[body] = trajectory.link_positions[frame, k]
+            data.xquat[body] = trajectory.link_orientations[frame, k]
+            data.xmat[body] = rotation.ravel()
+            for geom in self._geoms_of(body):
+                data.geom_xpos[geom] = data.xpos[body] + rotation @ model.geom_pos[geom]
+                data.geom_xmat[geom] = (rotation @ quat.to_matrix(model.geom_quat[geom])).ravel()
+
+    def _geoms_of(self, body: int) -> np.ndarray:
+        if not hasattr(self, "_body_geoms"):
+            self._body_geoms: dict[int, np.ndarray] = {}
+        if body not in self._body_geoms:
+            self._body_geoms[body] = np.nonzero(self.model.geom_bodyid == body)[0]
+        return self._body_geoms[body]
 
     def close(self) -> None:
         for renderer in self._renderers.values():
