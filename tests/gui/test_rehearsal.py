@@ -158,6 +158,14 @@ def test_first_person_view_at_a_cue_shows_the_cabin_and_the_path_ahead(
     x, y = viewport.project(neck)
     assert abs(x - viewport.view.width() / 2) < 2 and abs(y - viewport.view.height() / 2) < 2
 
+    # The ghost line is drawn: light blue pixels where the path two seconds ahead projects.
+    ahead = rehearsal.rehearsal.hips(push_time + 2.0)
+    gx, gy = viewport.project(ahead)
+    scale = follow.shape[1] / viewport.view.width()  # framebuffer pixels per widget pixel
+    x0, y0 = round(gx * scale), round(gy * scale)
+    patch = follow[y0 - 4 : y0 + 5, x0 - 4 : x0 + 5].astype(int)
+    ghostly = (patch[..., 2] > 190) & (patch[..., 1] - patch[..., 0] > 30)
+    assert ghostly.any(), patch.reshape(-1, 3)[::9]
     follow_shot = rehearsal.grab().toImage()
     assert follow_shot.save(str(test_output / "rehearsal-follow-cam.png"))
 
