@@ -316,3 +316,40 @@ def test_cli_refuses_an_unknown_actor_before_baking(capsys):
     assert main(["rehearse", str(DEMO), "--actor", "renn"]) == 1
     err = capsys.readouterr().err
     assert "no actor 'renn'" in err and "did you mean 'ren'" in err
+
+
+@pytest.fixture
+def rehearsed(monkeypatch):
+    calls = []
+    import see1previs.gui.rehearsal.app as rehearsal_app
+
+    monkeypatch.setattr(
+        rehearsal_app,
+        "main",
+        lambda scene, result, actor, folder: calls.append((result, actor)) or 0,
+    )
+    return calls
+
+
+def test_cli_rehearse_bakes_then_opens_the_window_for_the_actor(rehearsed, monkeypatch):
+    from see1previs.cli import main
+
+    monkeypatch.setenv("DISPLAY", ":99")
+    assert main(["rehearse", str(DEMO), "--actor", "ren"]) == 0
+    assert main(["rehearse", str(DEMO)]) == 0
+    (result, actor), (_, first) = rehearsed
+    assert actor == "ren" and first == "mika"  # the scene's first actor
+    assert result.trajectory.duration == pytest.approx(8.0)
+    assert "ren/head" in result.trajectory.links
+
+
+def test_cli_rehearse_without_a_display_says_so(rehearsed, monkeypatch, capsys):
+    import sys
+
+    from see1previs.cli import main
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert main(["rehearse", str(DEMO)]) == 1
+    assert "no display" in capsys.readouterr().err and rehearsed == []
