@@ -435,3 +435,16 @@ def test_a_latin1_obj_prop_loads(tmp_path: Path):
     (tmp_path / "caisse.obj").write_bytes("# modèle exporté\n".encode("latin-1") + text.encode())
     world = prepare_world(Scene.model_validate(mesh_scene("caisse.obj")), tmp_path)
     assert world.bodies[1].id == "gizmo"
+
+
+def test_no_home_folder_still_gives_a_cache_folder(monkeypatch):
+    from see1previs.physics.cache import default_cache_dir
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    for variable in ("SEE1_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    folder = default_cache_dir()
+    assert folder.is_absolute() and folder.parts[-2:] == ("see1previs", "bakes")

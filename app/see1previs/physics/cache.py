@@ -23,11 +23,22 @@ from see1previs.station.model import Station
 
 
 def default_cache_dir() -> Path:
-    """``$SEE1_CACHE_DIR``, else ``$XDG_CACHE_HOME/see1previs/bakes`` (``~/.cache`` default)."""
+    """``$SEE1_CACHE_DIR``, else ``$XDG_CACHE_HOME/see1previs/bakes`` (``~/.cache`` default).
+
+    A process with no home folder at all (a bare service account) caches under the system's
+    temporary folder rather than failing.
+    """
     override = os.environ.get("SEE1_CACHE_DIR")
     if override:
         return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:
+            import tempfile
+
+            base = str(Path(tempfile.gettempdir()) / f"see1previs-{os.getuid()}")
     return Path(base) / "see1previs" / "bakes"
 
 
