@@ -13,8 +13,11 @@ step only while one of them is in progress. Their outcomes go into the trajector
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -44,6 +47,81 @@ class BakeUnstableError(Exception):
     """The physics blew up (forces too large for the time step); the message says where."""
 
 
+CHECKPOINT_EVERY = 24  # frames between the resume points a bake keeps
+
+
+@dataclass
+class Checkpoint:
+    """The whole bake loop at the top of one frame: enough to carry on from there."""
+
+    frame: int
+    time: float
+    state: np.ndarray  # World.state(): time, positions, velocities, controls, constraints
+    cue_index: int
+    eq_data: np.ndarray  # runtime constraint data the actor cues write into the model
+    tendon_range: np.ndarray
+    actor_cues: dict | None
+    contacts: tuple
+
+
+@dataclass
+class BakeMemory:
+    """A finished bake's raw frames and checkpoints, kept so an edit can resume it."""
+
+    scene: Scene
+    model_hash: str
+    raw_before: np.ndarray
+    raw_after: np.ndarray
+    blend: np.ndarray
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+
+def model_hash(model: mujoco.MjModel) -> str:
+    """Digest of a compiled model: equal digests mean the same physics, bit for bit."""
+    buffer = np.zeros(mujoco.mj_sizeModel(model), dtype=np.uint8)
+    mujoco.mj_saveModel(model, None, buffer)
+    return hashlib.sha256(buffer.tobytes()).hexdigest()
+
+
+def resume_point(memory: BakeMemory, world: World, scene: Scene) -> Checkpoint | None:
+    """The latest checkpoint of ``memory`` that is still true for ``scene``, if any.
+
+    True means: the same compiled model, the same settings, and every cue that acted before
+    the checkpoint (and for two steps after it) unchanged. Anything less and the bake starts
+    over; the test for this is that a resumed bake equals a full one bit for bit.
+    """
+    old = memory.scene
+    if memory.model_hash != model_hash(world.model) or old.frame_rate != scene.frame_rate:
+        return None
+    ignored = {"title", "cues", "cameras", "shots", "duration"}
+    if old.model_dump(exclude=ignored) != scene.model_dump(exclude=ignored):
+        return None
+    camera_ids = {camera.id for camera in [*old.cameras, *scene.cameras]}
+    aims_at_camera = any(
+        getattr(cue, "toward", None) in camera_ids for cue in [*old.cues, *scene.cues]
+    )
+    if aims_at_camera and old.cameras != scene.cameras:
+        return None
+
+    def acting(cues) -> set[tuple[float, str]]:
+        return {(_start_time(cue), repr(sorted(cue.model_dump().items()))) for cue in cues}
+
+    changed = acting(old.cues) ^ acting(scene.cues)
+    first_change = min((start for start, _ in changed), default=math.inf)
+    margin = 2.0 * world.model.opt.timestep
+    frames = scene.frame_rate.frame_count(scene.duration)
+    usable = [
+        point
+        for point in memory.checkpoints
+        if point.time + margin < first_change and point.frame < frames
+    ]
+    return usable[-1] if usable else None
+
+
+def _start_time(cue) -> float:
+    return ActorCues.start_time(cue) if isinstance(cue, ACTOR_CUE_TYPES) else cue.time
+
+
 def station_for(scene: Scene, scene_dir: Path | None) -> Station:
     """The interior a scene plays in, resolving a custom mesh relative to the scene file."""
     interior = scene.station.interior
@@ -63,15 +141,24 @@ def bake(
     world: World | None = None,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
+    memory: list[BakeMemory] | None = None,
+    resume: tuple[BakeMemory, Checkpoint] | None = None,
 ) -> Trajectory:
-    """Simulate ``scene`` from its start to its end and record every frame."""
+    """Simulate ``scene`` from its start to its end and record every frame.
+
+    ``memory``, if given, receives the bake's :class:`BakeMemory`; ``resume`` carries on
+    from a checkpoint of an earlier bake (see :func:`resume_point`) instead of time 0.
+    """
     if world is None:
         if station is None:
             station = station_for(scene, scene_dir)
         world = World.build(scene, station, scene_dir)
     else:
         world.reset()
-    return _run(world, scene, progress, should_cancel)
+    trajectory, kept = _run(world, scene, progress, should_cancel, resume)
+    if memory is not None:
+        memory.append(kept)
+    return trajectory
 
 
 def _run(
@@ -79,11 +166,13 @@ def _run(
     scene: Scene,
     progress: ProgressCallback | None,
     should_cancel: CancelCheck | None,
-) -> Trajectory:
+    resume: tuple[BakeMemory, Checkpoint] | None = None,
+) -> tuple[Trajectory, BakeMemory]:
     model, data = world.model, world.data
     rate = scene.frame_rate
     frame_count = rate.frame_count(scene.duration)
     frame_times = [rate.frame_time(k) for k in range(frame_count)]
+    compiled = model_hash(model)  # before actor cues write their constraints into it
     actor_cues = ActorCues(world) if world.rigs else None
     # (start time, file index, cue): simultaneous cues act in file order.
     cues = sorted(
@@ -161,7 +250,36 @@ def _run(
     cue_index = 0
     report_every = max(1, frame_count // 200)
     tolerance = 1e-9 * dt
-    for frame, t in enumerate(frame_times):
+    checkpoints: list[Checkpoint] = []
+    first_frame = 0
+    if resume is not None:
+        earlier, point = resume
+        first_frame, cue_index = point.frame, point.cue_index
+        raw_before[:first_frame] = earlier.raw_before[:first_frame]
+        raw_after[:first_frame] = earlier.raw_after[:first_frame]
+        blend[:first_frame] = earlier.blend[:first_frame]
+        world.set_state(point.state)
+        model.eq_data[:] = point.eq_data
+        model.tendon_range[:] = point.tendon_range
+        if actor_cues is not None:
+            actor_cues.restore(point.actor_cues)
+        recorder.active, recorder.finished = copy.deepcopy(point.contacts)
+        checkpoints = [c for c in earlier.checkpoints if c.frame <= first_frame]
+    for frame in range(first_frame, frame_count):
+        t = frame_times[frame]
+        if frame % CHECKPOINT_EVERY == 0 and frame > first_frame:
+            checkpoints.append(
+                Checkpoint(
+                    frame=frame,
+                    time=float(data.time),
+                    state=world.state(),
+                    cue_index=cue_index,
+                    eq_data=model.eq_data.copy(),
+                    tendon_range=model.tendon_range.copy(),
+                    actor_cues=actor_cues.snapshot() if actor_cues is not None else None,
+                    contacts=copy.deepcopy((recorder.active, recorder.finished)),
+                )
+            )
         while cue_index < len(cues) and cues[cue_index][0] <= t:
             start, index, cue = cues[cue_index]
             if start > data.time:
@@ -219,7 +337,8 @@ def _run(
         positions, orientations, linear, angular = _frames_from_raw(
             raw_before, raw_after, blend, model.body_ipos[body_index]
         )
-    return Trajectory(
+    kept = BakeMemory(scene, compiled, raw_before, raw_after, blend, checkpoints)
+    trajectory = Trajectory(
         body_ids=[h.id for h in handles],
         frame_rate=Fraction(rate.fps),
         times=np.array(frame_times),
@@ -233,6 +352,7 @@ def _run(
         link_positions=link_positions,
         link_orientations=link_orientations,
     )
+    return trajectory, kept
 
 
 def _articulated_frames(

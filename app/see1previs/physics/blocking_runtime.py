@@ -29,6 +29,7 @@ The physics of each action:
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -150,6 +151,24 @@ class ActorCues:
         self.wall_geoms = np.array(sorted(self.wall_geoms), dtype=int)
         self.wall_centres = self.data.geom_xpos[self.wall_geoms].copy()
         self._fromto = np.zeros(6)
+
+    # ---- checkpoints --------------------------------------------------------------------
+    _RUNNING = ("outcomes", "holds", "in_hand", "pushes", "transitions", "catches", "tethers",
+                "targets")  # fmt: skip
+
+    def snapshot(self) -> dict:
+        """Everything in progress, copied, so a later bake can carry on from here."""
+        keep = {id(rig): rig for rig in self.rigs.values()}  # rigs are the world's, not state
+        state = copy.deepcopy({name: getattr(self, name) for name in self._RUNNING}, keep)
+        state["rigs"] = dict(self.rigs)
+        return state
+
+    def restore(self, state: dict) -> None:
+        """Take over a snapshot made by the same scene's world or an identical one."""
+        same = {id(state["rigs"][actor]): rig for actor, rig in self.rigs.items()}
+        running = {name: state[name] for name in self._RUNNING}
+        for name, value in copy.deepcopy(running, same).items():
+            setattr(self, name, value)
 
     # ---- schedule -----------------------------------------------------------------------
     @property

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from see1previs.core.scene import Scene
-from see1previs.physics.bake import CancelCheck, ProgressCallback, bake, station_for
+from see1previs.physics.bake import (
+    BakeMemory,
+    CancelCheck,
+    ProgressCallback,
+    bake,
+    resume_point,
+    station_for,
+)
 from see1previs.physics.bodies import BodySetupError
 from see1previs.physics.cache import BakeCache, bake_key
 from see1previs.physics.cue_checks import actor_cue_problems
@@ -36,6 +43,8 @@ class BakeResult:
     station: Station
     cache_key: str
     from_cache: bool
+    memory: BakeMemory | None = None  # raw frames and checkpoints, for resuming after an edit
+    resumed_from: float | None = None  # scene time the bake carried on from, if it did
 
 
 def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
@@ -64,8 +73,16 @@ def simulate(
     cache: BakeCache | None = None,
     progress: ProgressCallback | None = None,
     should_cancel: CancelCheck | None = None,
+    previous: BakeResult | None = None,
+    affected_from: float | None = None,
 ) -> BakeResult:
-    """Bake ``scene`` (or load its bake from ``cache``) after checking it can be simulated."""
+    """Bake ``scene`` (or load its bake from ``cache``) after checking it can be simulated.
+
+    With ``previous`` (the bake of the scene before an edit) the bake carries on from the
+    latest checkpoint before both ``affected_from`` (the earliest scene time the edit can
+    change) and the first cue that differs, when the compiled physics is the same; the
+    result is bit-identical to a bake from the start.
+    """
     world = prepare_world(scene, scene_dir)
     key = bake_key(scene, world.station, scene_dir)
     if cache is not None:
@@ -74,8 +91,33 @@ def simulate(
             if progress is not None:
                 progress(1.0)
             return BakeResult(cached, world, world.station, key, from_cache=True)
-    trajectory = bake(scene, world=world, progress=progress, should_cancel=should_cancel)
+    resume = None
+    if previous is not None and previous.memory is not None:
+        point = resume_point(previous.memory, world, scene)
+        limit = affected_from if affected_from is not None else float("inf")
+        while point is not None and point.time >= limit:
+            earlier = [c for c in previous.memory.checkpoints if c.frame < point.frame]
+            point = earlier[-1] if earlier else None
+        if point is not None:
+            resume = (previous.memory, point)
+    memory: list[BakeMemory] = []
+    trajectory = bake(
+        scene,
+        world=world,
+        progress=progress,
+        should_cancel=should_cancel,
+        memory=memory,
+        resume=resume,
+    )
     trajectory.metadata["cache_key"] = key
     if cache is not None:
         cache.store(key, trajectory)
-    return BakeResult(trajectory, world, world.station, key, from_cache=False)
+    return BakeResult(
+        trajectory,
+        world,
+        world.station,
+        key,
+        from_cache=False,
+        memory=memory[0],
+        resumed_from=resume[1].time if resume else None,
+    )
