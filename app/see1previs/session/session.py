@@ -19,7 +19,6 @@ Views listen to the session's :class:`~see1previs.core.events.Event` attributes.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,23 +55,19 @@ def run_bake(
     progress: Callable[[float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
 ) -> BakeResult:
-    """Bake ``job`` (any thread). Raises SceneSetupError, BakeCancelled, StationError."""
-    options = {}
-    parameters = inspect.signature(simulate).parameters
-    # Resume from the earliest affected time when the physics layer offers it.
-    if job.previous is not None and "previous" in parameters:
-        options["previous"] = job.previous
-        for name in ("affected_from", "from_time", "start_time", "resume_from"):
-            if name in parameters:
-                options[name] = job.affects_from
-                break
+    """Bake ``job`` (any thread). Raises SceneSetupError, BakeCancelled, StationError.
+
+    With a previous bake the physics carries on from the earliest time the edits affected
+    (when the compiled model is unchanged), so a late edit re-bakes only the end.
+    """
     return simulate(
         job.scene,
         job.scene_dir,
         cache=job.cache,
         progress=progress,
         should_cancel=should_cancel,
-        **options,
+        previous=job.previous,
+        affected_from=job.affects_from,
     )
 
 
