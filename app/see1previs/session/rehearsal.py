@@ -27,7 +27,7 @@ import numpy as np
 
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import Scene
-from see1previs.export.cue_sheet import check_actor, cue_sheet_rows
+from see1previs.export.cue_sheet import CueSheetRow, check_actor, cue_sheet_rows
 
 NOW_HOLD_S = 0.5  # a cue reads "NOW" from its time for this long, then the next is announced
 TIME_EPS_S = 1e-6  # playhead and cue times closer than this are the same moment
@@ -42,24 +42,10 @@ PLACEHOLDER_EYE_UP_FRACTION = 0.42  # a placeholder body's eyes above its centre
 
 
 @dataclass(frozen=True)
-class RehearsalCue:
-    """One of the performer's cues as rehearsed: when, and what to do, in words."""
-
-    number: int  # 1, 2, ... in acting order
-    index: int  # position in scene.cues
-    cue_id: str
-    time: float  # s, as written
-    timecode: str
-    action: str  # "Push off H6 toward Mika (host) at 0.25 m/s"
-    outcome: str  # "ok" | "warning" | "impossible" | "not baked"
-    reason: str
-
-
-@dataclass(frozen=True)
 class Prompt:
     """What the cue prompt shows at one playhead time."""
 
-    cue: RehearsalCue | None  # None: no cues left for this performer
+    cue: CueSheetRow | None  # None: no cues left for this performer
     seconds_until: float | None  # cue time − playhead (negative while it reads NOW)
     countdown: str  # "in 2.4 s", "NOW" or ""
     text: str  # the cue in words, or "No more cues"
@@ -111,19 +97,7 @@ class Rehearsal:
         self.trajectory = trajectory
         self.station = station
         self.report = report
-        self.cues = [
-            RehearsalCue(
-                number=row.number,
-                index=row.index,
-                cue_id=row.cue_id,
-                time=float(row.time),
-                timecode=row.timecode,
-                action=row.action,
-                outcome=row.outcome,
-                reason=row.reason,
-            )
-            for row in cue_sheet_rows(scene, self.actor.id, report, trajectory, station)
-        ]
+        self.cues = cue_sheet_rows(scene, self.actor.id, report, trajectory, station)
         self.warnings = report.for_actor(self.actor.id)[1]
 
     @property
