@@ -68,9 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--report", action="store_true", help="print the simulation report after baking"
     )
-    simulate.add_argument(
-        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
-    )
+    _no_cache_option(simulate)
     simulate.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of text"
     )
@@ -90,9 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=",".join(FORMATS),
         help=f"comma-separated subset of {','.join(FORMATS)} (default: all)",
     )
-    export.add_argument(
-        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
-    )
+    _no_cache_option(export)
 
     cuesheet = commands.add_parser(
         "cuesheet",
@@ -104,9 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     cuesheet.add_argument("scene", type=Path, help="scene file (*.see1.json)")
     cuesheet.add_argument("--actor", required=True, help="id of the actor whose cues to print")
     cuesheet.add_argument("--out", type=Path, required=True, help="PDF file to write")
-    cuesheet.add_argument(
-        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
-    )
+    _no_cache_option(cuesheet)
 
     open_app = commands.add_parser(
         "open",
@@ -135,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema of the scene format (for editors and validators).",
     )
     return parser
+
+
+def _no_cache_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--no-cache", action="store_true", help="always simulate; neither read nor write the cache"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

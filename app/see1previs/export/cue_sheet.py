@@ -23,10 +23,9 @@ from typing import Any
 
 import numpy as np
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from see1previs.core.cue_sequence import default_limb
 from see1previs.core.scene import (
@@ -45,6 +44,7 @@ from see1previs.core.scene import (
 from see1previs.core.scene_cues import WALL
 from see1previs.export.cue_sheet_diagram import WINDOW, CabinOutline, CueView, top_view
 from see1previs.export.files import ExportError, atomic_file
+from see1previs.export.pdf_document import PAGE, landscape_document
 from see1previs.physics.cue_checks import camera_position
 from see1previs.station.model import Station
 
@@ -271,19 +271,12 @@ def write_cue_sheet_pdf(
         canvas.setFont("Helvetica", 7)
         canvas.setFillColor(colors.HexColor("#6b7280"))
         canvas.drawString(10 * mm, 6 * mm, footer)
-        canvas.drawRightString(landscape(A4)[0] - 10 * mm, 6 * mm, f"page {document.page}")
+        canvas.drawRightString(PAGE[0] - 10 * mm, 6 * mm, f"page {document.page}")
         canvas.restoreState()
 
     with atomic_file(path) as temp:
-        document = SimpleDocTemplate(
-            str(temp),
-            pagesize=landscape(A4),
-            leftMargin=10 * mm,
-            rightMargin=10 * mm,
-            topMargin=10 * mm,
-            bottomMargin=12 * mm,
-            title=f"Cue sheet — {name} — {scene.title}",
-            author="SEE-1 Previs",
+        document = landscape_document(
+            temp, f"Cue sheet — {name} — {scene.title}", bottom_margin=12 * mm
         )
         document.build(story, onFirstPage=on_page, onLaterPages=on_page)
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PIL import Image
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -21,13 +20,13 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import (
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from see1previs.core.scene import Scene
+from see1previs.export.pdf_document import landscape_document
 from see1previs.export.shot_list_csv import ShotListRow
 
 THUMB_WIDTH = 40 * mm
@@ -101,16 +100,7 @@ def write_shot_list_pdf(
         )
     )
     story.append(table)
-    document = SimpleDocTemplate(
-        str(path),
-        pagesize=landscape(A4),
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=10 * mm,
-        bottomMargin=10 * mm,
-        title=f"Shot list — {scene.title}",
-        author="SEE-1 Previs",
-    )
+    document = landscape_document(path, f"Shot list — {scene.title}")
     document.build(story)
 
 

@@ -38,6 +38,20 @@ class VisualPart:
     faces: np.ndarray | None = None  # mesh only: (T, 3) vertex indices
 
 
+def mesh_part(body_id: str, mesh) -> VisualPart:
+    """A mesh prop's whole loaded surface as one part, in the prop's own frame."""
+    return VisualPart(
+        owner=body_id,
+        link=body_id,
+        kind="mesh",
+        size=(0.0, 0.0, 0.0),
+        position=np.zeros(3),
+        orientation=np.array([1.0, 0.0, 0.0, 0.0]),
+        vertices=np.asarray(mesh.vertices, dtype=float).copy(),
+        faces=np.asarray(mesh.faces, dtype=np.int64).copy(),
+    )
+
+
 def visual_parts(world: World) -> list[VisualPart]:
     """Every shape of every prop and actor, grouped by owner in scene order.
 
@@ -51,20 +65,8 @@ def visual_parts(world: World) -> list[VisualPart]:
             by_owner.setdefault(owner, []).append(geom)
     parts: list[VisualPart] = []
     for handle in world.bodies:
-        mesh = handle.plan.mesh
-        if mesh is not None:
-            parts.append(
-                VisualPart(
-                    owner=handle.id,
-                    link=handle.id,
-                    kind="mesh",
-                    size=(0.0, 0.0, 0.0),
-                    position=np.zeros(3),
-                    orientation=np.array([1.0, 0.0, 0.0, 0.0]),
-                    vertices=np.asarray(mesh.vertices, dtype=float).copy(),
-                    faces=np.asarray(mesh.faces, dtype=np.int64).copy(),
-                )
-            )
+        if handle.plan.mesh is not None:
+            parts.append(mesh_part(handle.id, handle.plan.mesh))
             continue
         for geom in sorted(by_owner.get(handle.id, [])):
             kind = _KINDS.get(int(model.geom_type[geom]))

@@ -19,7 +19,7 @@ import numpy as np
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import Scene
 from see1previs.physics.bodies import plan_actor, plan_prop
-from see1previs.physics.visuals import VisualPart
+from see1previs.physics.visuals import VisualPart, mesh_part
 
 Mesh = tuple[np.ndarray, np.ndarray]  # (V, 3) float vertices, (T, 3) int faces
 
@@ -104,18 +104,7 @@ def scene_start_parts(scene: Scene, scene_dir: Path | None = None) -> list[Visua
         except Exception:
             plan = None
         if plan is not None and plan.mesh is not None:
-            parts.append(
-                VisualPart(
-                    owner=prop.id,
-                    link=prop.id,
-                    kind="mesh",
-                    size=(0.0, 0.0, 0.0),
-                    position=np.zeros(3),
-                    orientation=identity.copy(),
-                    vertices=np.asarray(plan.mesh.vertices, dtype=float),
-                    faces=np.asarray(plan.mesh.faces, dtype=np.int64),
-                )
-            )
+            parts.append(mesh_part(prop.id, plan.mesh))
             continue
         primitives = plan.primitives if plan is not None else []
         if not primitives:

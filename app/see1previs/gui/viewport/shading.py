@@ -75,30 +75,33 @@ LIT = shaders.ShaderProgram(
 )
 
 
+# Shared by the shell and the fixtures: lit like LIT, and the model-space position passed on
+# for per-pixel work (seams on the shell, the cutaway of fixtures).
+_POSITION_VERTEX = """
+    uniform mat4 u_mvp;
+    uniform mat3 u_normal;
+    attribute vec4 a_position;
+    attribute vec3 a_normal;
+    attribute vec4 a_color;
+    varying vec4 v_color;
+    varying vec3 v_normal;
+    varying vec3 v_position;
+    void main() {
+        v_normal = normalize(u_normal * a_normal);
+        v_color = a_color;
+        v_position = a_position.xyz;
+        gl_Position = u_mvp * a_position;
+    }
+"""
+
+
 # The shell's padded panels: darker seams every 15° of latitude and longitude on the sphere,
 # computed per pixel from the position on the wall, so the curve of the cabin reads from
 # inside as well as from outside. The hatch tunnel (off the sphere) has no seams.
 SHELL = shaders.ShaderProgram(
     "see1-shell",
     [
-        shaders.VertexShader(
-            """
-            uniform mat4 u_mvp;
-            uniform mat3 u_normal;
-            attribute vec4 a_position;
-            attribute vec3 a_normal;
-            attribute vec4 a_color;
-            varying vec4 v_color;
-            varying vec3 v_normal;
-            varying vec3 v_position;
-            void main() {
-                v_normal = normalize(u_normal * a_normal);
-                v_color = a_color;
-                v_position = a_position.xyz;
-                gl_Position = u_mvp * a_position;
-            }
-            """
-        ),
+        shaders.VertexShader(_POSITION_VERTEX),
         shaders.FragmentShader(
             """
             #ifdef GL_FRAGMENT_PRECISION_HIGH
@@ -140,24 +143,7 @@ SHELL = shaders.ShaderProgram(
 FIXTURES = shaders.ShaderProgram(
     "see1-fixtures",
     [
-        shaders.VertexShader(
-            """
-            uniform mat4 u_mvp;
-            uniform mat3 u_normal;
-            attribute vec4 a_position;
-            attribute vec3 a_normal;
-            attribute vec4 a_color;
-            varying vec4 v_color;
-            varying vec3 v_normal;
-            varying vec3 v_position;
-            void main() {
-                v_normal = normalize(u_normal * a_normal);
-                v_color = a_color;
-                v_position = a_position.xyz;
-                gl_Position = u_mvp * a_position;
-            }
-            """
-        ),
+        shaders.VertexShader(_POSITION_VERTEX),
         shaders.FragmentShader(
             """
             #ifdef GL_FRAGMENT_PRECISION_HIGH
