@@ -9,7 +9,6 @@ geoms, joints, servos, constraints and the points hands grip with.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import mujoco
@@ -17,7 +16,7 @@ import numpy as np
 
 from see1previs.core.poses import pose_angles
 from see1previs.core.scene import Actor, CatchCue, GrabCue, Scene, TetherCue
-from see1previs.physics.humanoid import Humanoid, add_humanoid, tune_servos
+from see1previs.physics.humanoid import Humanoid, add_humanoid, posture_targets, tune_servos
 from see1previs.station.model import Station
 
 LIMB_SEGMENTS = {
@@ -55,10 +54,7 @@ class ActorRig:
 
     def posture_targets(self, pose: str, overrides: dict[str, float]) -> np.ndarray:
         """Servo targets (radians) for a library pose with overrides, in actuator order."""
-        angles = pose_angles(pose, overrides)
-        return np.array(
-            [math.radians(angles[joint.split("/", 1)[1]]) for joint in self.humanoid.joints]
-        )
+        return posture_targets(self.humanoid, pose_angles(pose, overrides))
 
     def total_mass(self, model: mujoco.MjModel) -> float:
         return float(model.body_subtreemass[self.root])

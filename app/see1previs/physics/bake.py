@@ -119,6 +119,7 @@ def resume_point(memory: BakeMemory, world: World, scene: Scene) -> Checkpoint |
 
 
 def _start_time(cue) -> float:
+    """When the bake hands a cue over (a catch opens its window early)."""
     return ActorCues.start_time(cue) if isinstance(cue, ACTOR_CUE_TYPES) else cue.time
 
 
@@ -176,10 +177,7 @@ def _run(
     actor_cues = ActorCues(world) if world.rigs else None
     # (start time, file index, cue): simultaneous cues act in file order.
     cues = sorted(
-        (
-            (ActorCues.start_time(cue) if isinstance(cue, ACTOR_CUE_TYPES) else cue.time, i, cue)
-            for i, cue in enumerate(scene.cues)
-        ),
+        ((_start_time(cue), i, cue) for i, cue in enumerate(scene.cues)),
         key=lambda item: (item[0], item[1]),
     )
     dt = model.opt.timestep

@@ -142,12 +142,15 @@ class ActorCues:
         self.tethers: list[_Tether] = []
         self.targets = {a: self.data.ctrl[rig.actuators].copy() for a, rig in self.rigs.items()}
         self.fixture_geoms: dict[str, list[int]] = {}
+        self.body_geoms: dict[str, list[int]] = {}  # prop or actor id -> its geoms
         self.wall_geoms: list[int] = []
-        for geom, owner in world.geom_owner.items():
+        for geom, owner in sorted(world.geom_owner.items()):
             if owner == "station":
                 self.wall_geoms.append(geom)
             elif owner.startswith("station:"):
                 self.fixture_geoms.setdefault(owner.split(":", 1)[1], []).append(geom)
+            else:
+                self.body_geoms.setdefault(owner, []).append(geom)
         self.wall_geoms = np.array(sorted(self.wall_geoms), dtype=int)
         self.wall_centres = self.data.geom_xpos[self.wall_geoms].copy()
         self._fromto = np.zeros(6)
@@ -229,7 +232,7 @@ class ActorCues:
                 del self.transitions[actor]
         for catch in list(self.catches):
             hand = f"{catch.cue.hand}_hand"
-            distance = self._distance(catch.rig.limb_geoms[hand], self._target_geoms(catch.cue))
+            distance = self._distance(catch.rig.limb_geoms[hand], self.body_geoms[catch.cue.target])
             if distance < catch.closest:
                 catch.closest, catch.closest_time = distance, t
             if distance <= self.reach and self._in_hand_of(catch.cue.target) != (
@@ -363,7 +366,7 @@ class ActorCues:
 
     def _grab(self, cue: GrabCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
         hand = f"{cue.hand}_hand"
-        distance = self._distance(rig.limb_geoms[hand], self._target_geoms(cue))
+        distance = self._distance(rig.limb_geoms[hand], self.body_geoms[cue.target])
         outcome.distance = distance
         if distance > self.reach:
             outcome.outcome = IMPOSSIBLE
@@ -467,7 +470,7 @@ class ActorCues:
         model, data = self.model, self.data
         hand_body = rig.limb_body[hand]
         target_body = int(model.eq_obj2id[eq])
-        _distance, near, far = self._closest(rig.limb_geoms[hand], self._geoms_of(target))
+        _distance, near, far = self._closest(rig.limb_geoms[hand], self.body_geoms[target])
         # Where the target will sit in the hand: moved so its nearest point meets the hand.
         position = data.xpos[target_body] + (near - far)
         hand_rotation = data.xmat[hand_body].reshape(3, 3)
@@ -529,12 +532,6 @@ class ActorCues:
             tether.taut_since = None
 
     # ---- geometry -----------------------------------------------------------------------
-    def _geoms_of(self, body_id: str) -> list[int]:
-        return [g for g, owner in self.world.geom_owner.items() if owner == body_id]
-
-    def _target_geoms(self, cue) -> list[int]:
-        return self._geoms_of(cue.target)
-
     def _nearby_wall(self, rig: ActorRig) -> np.ndarray:
         centre = self.world.com(rig.id)
         near = np.linalg.norm(self.wall_centres - centre, axis=1) < WALL_SEARCH_RADIUS

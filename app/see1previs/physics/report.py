@@ -16,6 +16,7 @@ from see1previs.core import quaternion as quat
 from see1previs.core.timebase import FrameRate
 from see1previs.physics.bodies import support_distance
 from see1previs.physics.trajectory import Trajectory
+from see1previs.physics.visuals import visual_parts
 from see1previs.physics.world import World
 from see1previs.station.model import Station
 
@@ -183,12 +184,10 @@ class _WallSampler:
             )
         return distance, index
 
-    def _segment_gaps(self, world: World, trajectory: Trajectory, actor: str) -> np.ndarray:
+    def _segment_gaps(self, trajectory: Trajectory, parts: list, actor: str) -> np.ndarray:
         """An articulated actor's gap: the nearest capsule end of any segment, per frame."""
-        from see1previs.physics.visuals import visual_parts
-
         gaps = np.full(trajectory.frame_count, np.inf)
-        for part in visual_parts(world):
+        for part in parts:
             if part.owner != actor or part.kind != "capsule":
                 continue
             k = trajectory.links.index(part.link)
@@ -221,8 +220,10 @@ class _WallSampler:
             direction = toward / np.maximum(distance, 1e-12)[:, None]
             reach = support_distance(handle.plan, rotations[:, b], direction)
             gaps[:, b] = np.where(inside, distance, -distance) - reach
-        for b in articulated:
-            gaps[:, b] = self._segment_gaps(world, trajectory, world.bodies[b].id)
+        if articulated:
+            parts = visual_parts(world)
+            for b in articulated:
+                gaps[:, b] = self._segment_gaps(trajectory, parts, world.bodies[b].id)
         # Refine each rigid body's narrowest frame against the wall mesh itself, in one batch.
         rigid = [b for b in range(count) if b not in articulated]
         if not rigid:
