@@ -11,8 +11,9 @@ sphere/tunnel seam. Construction:
 * vestibule: the four flat tunnel walls run from the rim samples to the door edge, and the
   door is a flat grid, all sharing vertices with the rim, so the result is watertight.
 
-Faces are wound so their normals point into the cabin. Vertices are rounded to float32 so
-the mesh survives a glTF round trip bit for bit.
+Faces are wound so their normals point into the cabin. Vertices are snapped to their stored
+precision (1 nm grid, float32) so the mesh survives a glTF round trip bit for bit and rebuilds
+identically on another machine.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 import trimesh
 from scipy.spatial import ConvexHull
 
+from see1previs.station.precision import stored_coordinates
 from see1previs.station.see1_parameters import See1Parameters
 
 
@@ -126,7 +128,7 @@ def build_shell(params: See1Parameters) -> trimesh.Trimesh:
     vertices = np.vstack(wall_points)
     faces = np.vstack([faces, np.asarray(wall_faces)])
     faces = _orient_inward(vertices, faces, params)
-    vertices = vertices.astype(np.float32).astype(np.float64)
+    vertices = stored_coordinates(vertices)
     mesh = trimesh.Trimesh(vertices, faces, process=False)
     if not mesh.is_watertight or not mesh.is_winding_consistent:
         raise RuntimeError("SEE-1 shell construction produced an open mesh; check the parameters")

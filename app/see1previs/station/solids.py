@@ -1,8 +1,9 @@
 """Convex solids for fixture parts: bars, boxes and plates as closed convex meshes.
 
 Every built-in fixture part is convex on purpose: the physics can use it directly as a
-MuJoCo mesh geom without a convex decomposition. Vertices are rounded to float32 before the
-hull is taken, so what is written to glTF (float32) is exactly what was built.
+MuJoCo mesh geom without a convex decomposition. Vertices are snapped to their stored
+precision (1 nm grid, float32) before the hull is taken, so what is written to glTF is exactly
+what was built, on any machine.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
 
+from see1previs.station.precision import stored_coordinates
+
 
 def convex_solid(points: ArrayLike) -> trimesh.Trimesh:
     """The convex hull of ``points`` as a closed mesh with outward normals."""
-    pts = np.asarray(points, dtype=float).astype(np.float32).astype(np.float64)
+    pts = stored_coordinates(points)
     hull = trimesh.convex.convex_hull(pts)
     # A fresh mesh drops trimesh's creation metadata, which would otherwise leak into glTF.
     return trimesh.Trimesh(hull.vertices.copy(), hull.faces.copy(), process=False)
