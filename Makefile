@@ -1,19 +1,30 @@
 # SEE-1 Previs developer commands. `make run` and `make test` are the whole quick start.
 
+# Every install comes from requirements.lock (exact versions, sha256 hashes): a new machine
+# gets the versions the suite passed with. pyproject.toml keeps ranges for people installing
+# the package; `make lock` refreshes the lock from them on purpose, `make test-latest` tries
+# the newest releases the ranges allow in a separate environment.
+
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+LOCK   := requirements.lock
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO   := scenes/zero-g-breakfast.see1.json
+# Test processes: both cores by default; PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: run test lint bench assets system-deps package clean
+.PHONY: run test lint bench assets system-deps package lock test-latest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { packaging/install-system-deps.sh venv && $(PYTHON) -m venv $(VENV); }
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,package]'
+# Locked dependencies first (hash-checked, nothing resolved), then the app itself without
+# build isolation, so its build tools are the locked ones too.
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	rm -f $(VENV)/.installed-* && touch $@
 
 ## run: create .venv, install the app and open the desktop app on the demo scene
@@ -26,7 +37,7 @@ system-deps:
 
 ## test: lint, then the whole suite under a virtual display
 test: system-deps $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 ## lint: ruff linter and formatter check
 lint: $(STAMP)
@@ -54,5 +65,18 @@ package: $(STAMP)
 	packaging/install-system-deps.sh package
 	$(BIN)/python packaging/build_linux.py --out dist --work build/package
 
+## lock: re-resolve requirements.lock from pyproject.toml's ranges (newest allowed releases)
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/python -m uv pip compile pyproject.toml --extra test --extra package --universal \
+		--python-version 3.11 --generate-hashes --no-header --index-url https://pypi.org/simple \
+		--output-file $(LOCK)
+
+## test-latest: the suite against the newest releases pyproject.toml allows (not the lock)
+test-latest: system-deps
+	rm -rf .venv-latest && $(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet -e '.[test,package]'
+	.venv-latest/bin/python -m pytest -n $(PYTEST_WORKERS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build dist app/*.egg-info .cache
+	rm -rf $(VENV) .venv-latest .pytest_cache .ruff_cache build dist app/*.egg-info .cache
