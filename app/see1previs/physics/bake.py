@@ -26,6 +26,7 @@ import numpy as np
 
 from see1previs import __version__
 from see1previs.core import quaternion as quat
+from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import ImpulseCue, Scene, SpinCue
 from see1previs.core.scene_cues import ACTOR_CUE_TYPES
 from see1previs.physics.blocking_runtime import ActorCues
@@ -128,10 +129,7 @@ def station_for(scene: Scene, scene_dir: Path | None) -> Station:
     interior = scene.station.interior
     if interior == "see1":
         return load_station(interior)
-    path = Path(interior)
-    if not path.is_absolute() and scene_dir is not None:
-        path = scene_dir / path
-    return load_station(path)
+    return load_station(scene_asset_path(interior, scene_dir))
 
 
 def bake(

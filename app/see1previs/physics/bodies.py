@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import (
     Actor,
     BoxShape,
@@ -26,6 +27,7 @@ from see1previs.core.scene import (
 )
 from see1previs.station.collision import convex_pieces
 from see1previs.station.mesh_files import read_mesh_nodes
+from see1previs.station.mesh_size import size_problem
 from see1previs.station.repair import clean
 
 MAX_MESH_FACES = 200_000
@@ -155,10 +157,7 @@ def capsule_inertia(mass: float, radius: float, length: float) -> np.ndarray:
 
 
 def _plan_mesh(plan: BodyPlan, shape: MeshShape, path: str, scene_dir: Path | None) -> np.ndarray:
-    file_path = Path(shape.file)
-    if not file_path.is_absolute() and scene_dir is not None:
-        file_path = scene_dir / file_path
-    mesh = load_prop_mesh(file_path, f"{path}.shape.file")
+    mesh = load_prop_mesh(scene_asset_path(shape.file, scene_dir), f"{path}.shape.file")
     mesh.apply_scale(shape.scale)
     plan.mesh = mesh
     if not mesh.is_volume:
@@ -178,6 +177,9 @@ def load_prop_mesh(file_path: Path, json_path: str) -> trimesh.Trimesh:
         raise BodySetupError(json_path, f"mesh file '{file_path}' does not exist")
     if file_path.stat().st_size == 0:
         raise BodySetupError(json_path, f"mesh file '{file_path}' is empty")
+    too_big = size_problem(file_path, MAX_MESH_FACES)
+    if too_big:
+        raise BodySetupError(json_path, f"mesh file '{file_path}': {too_big}")
     try:
         nodes = read_mesh_nodes(file_path)
     except Exception as exc:  # trimesh raises many types for corrupt files

@@ -39,6 +39,7 @@ from see1previs.station.mesh_files import (
     fixture_id_of,
     read_mesh_nodes,
 )
+from see1previs.station.mesh_size import size_problem
 from see1previs.station.model import Station, StationError, StationPart, part_sort_key
 
 BUILTIN_STATION = "see1"
@@ -143,6 +144,9 @@ def _check_file(path: Path) -> None:
         )
     if path.stat().st_size == 0:
         raise StationError(f"{path.name}: the file is empty (0 bytes)")
+    too_big = size_problem(path, MAX_FACES)
+    if too_big:
+        raise StationError(f"{path.name}: {too_big}")
 
 
 def _read_nodes(path: Path) -> list[tuple[str, trimesh.Trimesh]]:
