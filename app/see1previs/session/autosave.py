@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from see1previs.core.atomic_write import replace_file_atomically
+from see1previs.core.atomic_write import remove_leftover_temp_files, replace_file_atomically
 from see1previs.core.scene import Scene
 from see1previs.core.scenefile import scene_from_data
 from see1previs.session.session import Session
@@ -87,6 +87,8 @@ class Autosaver:
             "scene": self.session.scene.model_dump(mode="json"),
         }
         text = json.dumps(record, indent=1, ensure_ascii=False, allow_nan=False)
+        # Every process autosaves to a file of its own: tidy the temporary files of them all.
+        remove_leftover_temp_files(self.folder)
         replace_file_atomically(self.file, text.encode("utf-8"))
         return self.file
 

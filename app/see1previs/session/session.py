@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from see1previs.core.atomic_write import remove_leftover_temp_files
 from see1previs.core.commands import CommandStack, SceneEdit, find
 from see1previs.core.events import Event
 from see1previs.core.scene import Scene
@@ -120,6 +121,8 @@ class Session:
         path = Path(path)
         scene = load_scene(path)
         self._replace(scene, path.resolve())
+        # Temporary files of saves killed mid-way (never a running save's) go now.
+        remove_leftover_temp_files(self.path.parent, self.path.name)
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save to ``path`` (or the current file) atomically; raises SceneFileError."""
