@@ -100,6 +100,7 @@ def test_formats_subset_writes_only_those(tmp_path: Path):
     out = tmp_path / "plan"
     assert main(["export", str(scene), "--out", str(out), "--formats", "otio,shotlist"]) == 0
     assert sorted(p.name for p in out.rglob("*") if p.is_file()) == [
+        "manifest.json",
         "shot_list.csv",
         "timeline.otio",
     ]

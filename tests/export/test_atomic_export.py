@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import hashlib
+import json
 import os
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
 
-from see1previs.export import camera_plan
+import see1previs
+from see1previs.export import camera_plan, folder_swap
 from see1previs.export.camera_plan import export_camera_plan
 from see1previs.export.files import ExportError, staged_output
+from see1previs.export.manifest import check_export
 from see1previs.station.loader import load_station
 from tests.export import builders
 
@@ -47,12 +52,40 @@ def test_a_complete_export_writes_every_file_and_no_leftovers(plan, tmp_path):
             "tracks/SH010_CAM-A.json",
             "tracks/SH020_CAM-B.csv",
             "tracks/SH020_CAM-B.json",
+            "manifest.json",
         ]
     )
     assert sorted(snapshot(out)) == sorted([*names, "tracks"])  # nothing hidden left behind
+    assert os.listdir(out.parent) == ["plan"]  # nor beside it
+    assert check_export(out) == []
     again = export_camera_plan(out, *plan)  # a re-export replaces the same files
     assert sorted(written) == sorted(again)
     assert sorted(snapshot(out)) == sorted([*names, "tracks"])
+    assert os.listdir(out.parent) == ["plan"]
+
+
+def test_the_manifest_lists_every_file_with_its_size_and_checksum(plan, tmp_path):
+    out = tmp_path / "plan"
+    export_camera_plan(out, *plan)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["see1previs_export"] == 1
+    assert manifest["app_version"] == see1previs.__version__
+    listed = {entry["path"]: entry for entry in manifest["files"]}
+    on_disk = {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    assert sorted(listed) == sorted(on_disk)
+    for path, data in on_disk.items():
+        assert listed[path]["bytes"] == len(data)
+        assert listed[path]["sha256"] == hashlib.sha256(data).hexdigest()
+    (out / "shot_list.csv").write_text("edited by hand")
+    (out / "tracks" / "SH010_CAM-A.json").unlink()
+    assert check_export(out) == [
+        "'shot_list.csv' is not the file the manifest lists",
+        "'tracks/SH010_CAM-A.json' is missing",
+    ]
 
 
 def test_a_writer_failing_mid_export_leaves_the_folder_as_it_was(plan, tmp_path, monkeypatch):
@@ -73,34 +106,60 @@ def test_a_writer_failing_mid_export_leaves_the_folder_as_it_was(plan, tmp_path,
     assert sorted(os.listdir(out)) == ["director-notes.txt", "shot_list.csv"]
 
 
-# Files move in sorted order: shot_list.csv (replacing an earlier one) first, the first
-# file of the new tracks/ folder fourth.
-@pytest.mark.parametrize("failing_move", [1, 4])
-def test_a_failure_while_moving_files_into_place_is_rolled_back(
-    plan, tmp_path, monkeypatch, failing_move
+@pytest.mark.parametrize("step", ["exchange", "rename aside", "rename into place"])
+def test_a_failure_while_swapping_the_folder_in_leaves_it_as_it_was(
+    plan, tmp_path, monkeypatch, step
 ):
     out = tmp_path / "plan"
-    out.mkdir()
-    (out / "shot_list.csv").write_text("an earlier export")
+    export_camera_plan(out, *plan)
+    (out / "director-notes.txt").write_text("keep me")
     before = snapshot(out)
-    real_replace = os.replace
-    moves = []
+    real_rename = os.rename
 
-    def replace(src, dst):
-        # Count only staged files moving into the output folder (not backups or restores).
-        into_place = ".see1-export-" in str(src) and ".see1-export-" not in str(dst)
-        if into_place and ".replaced" not in str(src):
-            moves.append(dst)
-            if len(moves) == failing_move:
-                raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
+    def failing_exchange(first, second):
+        raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(ExportError, match="disk is full"):
+    def rename(src, dst):
+        old_aside = str(dst).endswith(".see1-replaced")
+        new_in = str(src).endswith(".see1-export") and Path(dst) == out
+        if (old_aside, new_in)[step == "rename into place"]:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_rename(src, dst)
+
+    if step == "exchange":
+        monkeypatch.setattr(folder_swap, "exchange", failing_exchange)
+    else:  # the two-rename way, as where the file system cannot exchange
+        monkeypatch.setattr(folder_swap, "exchange", lambda first, second: False)
+        monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(
+        ExportError, match=r"cannot put the export in place at .*plan.*Input/output error"
+    ):
         export_camera_plan(out, *plan)
     monkeypatch.undo()
-    assert len(moves) == failing_move
-    assert snapshot(out) == before  # the earlier shot list is back, nothing new remains
+    assert snapshot(out) == before
+    assert os.listdir(tmp_path) == ["plan"]  # the staging folder is gone too
+
+
+def test_the_two_rename_way_replaces_the_folder_too(plan, tmp_path, monkeypatch):
+    monkeypatch.setattr(folder_swap, "exchange", lambda first, second: False)
+    out = tmp_path / "plan"
+    export_camera_plan(out, *plan)
+    (out / "shot_list.csv").write_text("an earlier export")
+    export_camera_plan(out, *plan)
+    assert check_export(out) == []
+    assert os.listdir(tmp_path) == ["plan"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_folders_trade_places_in_one_step_where_the_system_can(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one").write_text("1")
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "two").write_text("2")
+    if not folder_swap.exchange(tmp_path / "a", tmp_path / "b"):
+        pytest.skip("this file system cannot exchange two folders")
+    assert os.listdir(tmp_path / "a") == ["two"]
+    assert os.listdir(tmp_path / "b") == ["one"]
 
 
 def test_a_missing_folder_is_created_and_removed_again_if_the_export_fails(tmp_path):
@@ -126,7 +185,7 @@ def test_an_unwritable_folder_is_named_in_the_error(tmp_path, monkeypatch):
 
     existing = tmp_path / "read-only"
     existing.mkdir()
-    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    monkeypatch.setattr(os, "mkdir", refuse)  # the staging folder beside it cannot be made
     with (
         pytest.raises(
             ExportError,

@@ -5,7 +5,10 @@
 - :mod:`~see1previs.export.usd_stage` — cameras, bodies and interior as a USD stage
 - :mod:`~see1previs.export.otio_timeline` — one clip per shot as an OpenTimelineIO timeline
 - :mod:`~see1previs.export.camera_plan` — all of the above into one folder, atomically
-- :mod:`~see1previs.export.files` — the atomic file and folder writers they share
+- :mod:`~see1previs.export.files` — the atomic file and folder writers they share, with
+  :mod:`~see1previs.export.manifest` (what a complete export holds),
+  :mod:`~see1previs.export.folder_swap` (one-step folder replacement) and
+  :mod:`~see1previs.export.staging` (the hidden folders beside the output, and recovery)
 
 Every file states its units and frame; see ``docs/exports.md``.
 

@@ -9,9 +9,10 @@ Layout of the output folder::
     tracks/<shot>_<camera>.json     the same track as JSON
     storyboards/<shot>_<n>_<pos>.png first, middle and last frame (see session.export_job)
     shot_list.pdf                   the shot list with storyboards (see session.export_job)
+    manifest.json                   every file above with its size and SHA-256, written last
 
-Files of the same names from an earlier export are replaced; anything else in the folder is
-left alone.
+The new folder replaces an earlier export's as a whole (see :mod:`see1previs.export.files`):
+its files are all from this export. Files someone else put in the folder are kept.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import trimesh
 
 from see1previs.core.scene import Scene
 from see1previs.export.camera_tracks import write_track_csv, write_track_json
-from see1previs.export.files import ExportError, staged_output
+from see1previs.export.files import MANIFEST_FILE, ExportError, staged_output
 from see1previs.export.formats import FORMATS
 from see1previs.export.otio_timeline import write_otio_timeline
 from see1previs.export.shot_list_csv import ShotListRow, shot_list_rows, write_shot_list_csv
@@ -40,6 +41,17 @@ STAGE_FILE = "stage.usda"
 TIMELINE_FILE = "timeline.otio"
 SHOT_LIST_FILE = "shot_list.csv"
 TRACKS_FOLDER = "tracks"
+# What an export puts at the top of its folder: a folder holding one of them (and no manifest,
+# as before manifests were written) is an earlier export that a new one may replace.
+EXPORT_NAMES = (
+    STAGE_FILE,
+    TIMELINE_FILE,
+    SHOT_LIST_FILE,
+    TRACKS_FOLDER,
+    "shot_list.pdf",
+    "storyboards",
+    MANIFEST_FILE,
+)
 
 
 def track_file_stem(shot_id: str, camera_id: str) -> str:
@@ -77,7 +89,7 @@ def export_camera_plan(
             )
     rows = list(shot_rows) if shot_rows is not None else shot_list_rows(scene, tracks)
     written: list[str] = []
-    with staged_output(out_dir) as staging:
+    with staged_output(out_dir, export_names=EXPORT_NAMES) as staging:
         track_files: dict[str, dict[str, str]] = {}
         for shot in shooting_order(scene.shots):
             stem = track_file_stem(shot.id, shot.camera)
@@ -102,4 +114,4 @@ def export_camera_plan(
             written.append(STAGE_FILE)
         if extra is not None:
             written += extra(staging)  # more files (storyboards, PDF) under the same guarantee
-    return [out_dir / name for name in written]
+    return [out_dir / name for name in [*written, MANIFEST_FILE]]
