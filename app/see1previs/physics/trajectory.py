@@ -15,8 +15,8 @@ with one call.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -25,6 +25,7 @@ import numpy as np
 
 from see1previs.core import quaternion as quat
 from see1previs.core.atomic_write import AtomicWriteError, replace_file_atomically
+from see1previs.physics.npz_archive import ArchiveError, Member, read_npz, write_npz
 
 CONTACT_DTYPE = np.dtype(
     [
@@ -41,6 +42,21 @@ CONTACT_DTYPE = np.dtype(
         ("approach_speed", "f8"),  # m/s, normal closing speed when contact began
     ]
 )
+ID_DTYPE = np.dtype("U64")  # body ids and link names in an archive
+FILE_LIMIT = 1 << 30  # bytes any one array of a trajectory file may hold
+TEXT_LIMIT = 16 << 20  # bytes of the text entries (units, metadata)
+RATE_PATTERN = re.compile(r"([0-9]{1,12})/([0-9]{1,12})")  # an archive's frame rate
+UNITS = {
+    "times": "s",
+    "positions": "m, module frame, body origin",
+    "orientations": "unit quaternion (w, x, y, z), body to module frame",
+    "linear_velocities": "m/s, centre of mass, module frame",
+    "angular_velocities": "rad/s, module frame",
+    "link_positions": "m, module frame, segment frame origin",
+    "link_orientations": "unit quaternion (w, x, y, z), segment frame",
+    "contacts.impulse": "N·s on body_a, module frame",
+    "contacts.peak_force": "N",
+}
 
 
 @dataclass
@@ -137,7 +153,7 @@ class Trajectory:
             self.orientations,
             self.linear_velocities,
             self.angular_velocities,
-            *self._link_arrays(),
+            *self.link_arrays(),
         ):
             digest.update(np.ascontiguousarray(array).tobytes())
         digest.update(self.contacts.tobytes())
@@ -147,68 +163,112 @@ class Trajectory:
     def save_npz(self, path: Path | str) -> None:
         """Write a NumPy archive (atomically); units are recorded in its ``units`` entry."""
         path = Path(path)
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self._arrays())
+        data = write_npz(self.archive_arrays())
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            replace_file_atomically(path, buffer.getvalue())
+            replace_file_atomically(path, data)
         except (OSError, AtomicWriteError) as exc:
             raise AtomicWriteError(f"cannot save the trajectory to '{path}': {exc}") from exc
 
-    def _link_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+    def link_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(link positions (F, L, 3), link orientations (F, L, 4)), empty without links."""
         frames = self.frame_count
         if self.link_positions is None or self.link_orientations is None:
             return np.zeros((frames, 0, 3)), np.zeros((frames, 0, 4))
         return self.link_positions, self.link_orientations
 
-    def _arrays(self) -> dict[str, np.ndarray]:
+    def archive_arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of this trajectory's ``.npz`` archive, by name (see
+        :func:`archive_members`)."""
         meta = dict(self.metadata)
         meta["frame_rate"] = f"{self.frame_rate.numerator}/{self.frame_rate.denominator}"
         return {
-            "body_ids": np.array(self.body_ids, dtype="U64"),
+            "body_ids": np.array(self.body_ids, dtype=ID_DTYPE),
             "times": self.times,
             "positions": self.positions,
             "orientations": self.orientations,
             "linear_velocities": self.linear_velocities,
             "angular_velocities": self.angular_velocities,
             "contacts": self.contacts,
-            "links": np.array(self.links, dtype="U64"),
-            "link_positions": self._link_arrays()[0],
-            "link_orientations": self._link_arrays()[1],
-            "units": np.array(
-                json.dumps(
-                    {
-                        "times": "s",
-                        "positions": "m, module frame, body origin",
-                        "orientations": "unit quaternion (w, x, y, z), body to module frame",
-                        "linear_velocities": "m/s, centre of mass, module frame",
-                        "angular_velocities": "rad/s, module frame",
-                        "link_positions": "m, module frame, segment frame origin",
-                        "link_orientations": "unit quaternion (w, x, y, z), segment frame",
-                        "contacts.impulse": "N·s on body_a, module frame",
-                        "contacts.peak_force": "N",
-                    }
-                )
-            ),
+            "links": np.array(self.links, dtype=ID_DTYPE),
+            "link_positions": self.link_arrays()[0],
+            "link_orientations": self.link_arrays()[1],
+            "units": np.array(json.dumps(UNITS)),
             "metadata": np.array(json.dumps(meta, sort_keys=True)),
         }
 
     @classmethod
+    def from_archive_arrays(cls, arrays: dict[str, np.ndarray]) -> Trajectory:
+        """The trajectory of an archive's arrays (as :meth:`archive_arrays` names them).
+
+        Raises :class:`ArchiveError` if the metadata is not a JSON object with a frame rate.
+        """
+        try:
+            meta = json.loads(str(arrays["metadata"]))
+            text = meta.pop("frame_rate")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ArchiveError(f"the metadata is not readable ({exc})") from exc
+        # "num/den" with small integers only: a huge exponent would take forever to expand.
+        match = RATE_PATTERN.fullmatch(text) if isinstance(text, str) else None
+        if match is None or int(match[1]) == 0 or int(match[2]) == 0:
+            raise ArchiveError(f"the frame rate {str(text)[:40]!r} is not a positive fraction")
+        rate = Fraction(int(match[1]), int(match[2]))
+        return cls(
+            body_ids=[str(b) for b in arrays["body_ids"]],
+            frame_rate=rate,
+            times=arrays["times"],
+            positions=arrays["positions"],
+            orientations=arrays["orientations"],
+            linear_velocities=arrays["linear_velocities"],
+            angular_velocities=arrays["angular_velocities"],
+            contacts=arrays["contacts"],
+            metadata=meta,
+            links=[str(k) for k in arrays["links"]],
+            link_positions=arrays["link_positions"],
+            link_orientations=arrays["link_orientations"],
+        )
+
+    @classmethod
     def load_npz(cls, path: Path | str) -> Trajectory:
-        with np.load(Path(path), allow_pickle=False) as archive:
-            meta = json.loads(str(archive["metadata"]))
-            rate = Fraction(meta.pop("frame_rate"))
-            return cls(
-                body_ids=[str(b) for b in archive["body_ids"]],
-                frame_rate=rate,
-                times=archive["times"],
-                positions=archive["positions"],
-                orientations=archive["orientations"],
-                linear_velocities=archive["linear_velocities"],
-                angular_velocities=archive["angular_velocities"],
-                contacts=archive["contacts"],
-                metadata=meta,
-                links=[str(k) for k in archive["links"]],
-                link_positions=archive["link_positions"],
-                link_orientations=archive["link_orientations"],
-            )
+        """Read a trajectory archive, checking its layout and sizes before reading the data.
+
+        Arrays this version does not know are left unread. Raises :class:`ArchiveError`
+        (a ``ValueError``) for a file that is not a trajectory archive.
+        """
+        with open(path, "rb") as file:
+            return cls.from_archive_arrays(read_npz(file, archive_members(), skip_unknown=True))
+
+
+def archive_members(
+    *,
+    frames: int | None = None,
+    bodies: int | None = None,
+    links: int | None = None,
+    max_contacts: int = FILE_LIMIT // CONTACT_DTYPE.itemsize,
+    max_text_bytes: int = TEXT_LIMIT,
+) -> dict[str, Member]:
+    """The arrays a trajectory archive holds; ``None`` sizes are free, up to a generous limit.
+
+    Given the frame, body and link counts every array's size is exact but the contacts',
+    which are bounded by ``max_contacts``.
+    """
+    f, b, k = frames, bodies, links
+    real = np.dtype(np.float64)
+
+    def array(*shape: int | None) -> Member:
+        return Member(real, shape, FILE_LIMIT)
+
+    return {
+        "body_ids": Member(ID_DTYPE, (b,), FILE_LIMIT),
+        "times": array(f),
+        "positions": array(f, b, 3),
+        "orientations": array(f, b, 4),
+        "linear_velocities": array(f, b, 3),
+        "angular_velocities": array(f, b, 3),
+        "contacts": Member(CONTACT_DTYPE, (None,), max_contacts * CONTACT_DTYPE.itemsize),
+        "links": Member(ID_DTYPE, (k,), FILE_LIMIT),
+        "link_positions": array(f, k, 3),
+        "link_orientations": array(f, k, 4),
+        "units": Member("U", (), max_text_bytes),
+        "metadata": Member("U", (), max_text_bytes),
+    }
