@@ -21,6 +21,7 @@ from see1previs.physics.bake import (
 )
 from see1previs.physics.bodies import BodySetupError
 from see1previs.physics.cache import BakeCache, bake_key
+from see1previs.physics.cache_entry import Expected
 from see1previs.physics.cue_checks import actor_cue_problems
 from see1previs.physics.placement import placement_problems
 from see1previs.physics.trajectory import Trajectory
@@ -45,6 +46,7 @@ class BakeResult:
     from_cache: bool
     memory: BakeMemory | None = None  # raw frames and checkpoints, for resuming after an edit
     resumed_from: float | None = None  # scene time the bake carried on from, if it did
+    cache_notice: str | None = None  # a cache entry for this scene was bad and thrown away
 
 
 def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
@@ -85,12 +87,15 @@ def simulate(
     """
     world = prepare_world(scene, scene_dir)
     key = bake_key(scene, world.station, scene_dir)
+    expected = Expected.for_world(world, key)
+    notice = None
     if cache is not None:
-        cached = cache.load(key)
-        if cached is not None:
+        found = cache.lookup(expected)
+        if found.trajectory is not None:
             if progress is not None:
                 progress(1.0)
-            return BakeResult(cached, world, world.station, key, from_cache=True)
+            return BakeResult(found.trajectory, world, world.station, key, from_cache=True)
+        notice = found.discarded
     resume = None
     if previous is not None and previous.memory is not None:
         point = resume_point(previous.memory, world, scene)
@@ -111,7 +116,7 @@ def simulate(
     )
     trajectory.metadata["cache_key"] = key
     if cache is not None:
-        cache.store(key, trajectory)
+        cache.store(trajectory, expected)
     return BakeResult(
         trajectory,
         world,
@@ -120,4 +125,5 @@ def simulate(
         from_cache=False,
         memory=memory[0],
         resumed_from=resume[1].time if resume else None,
+        cache_notice=notice,
     )
