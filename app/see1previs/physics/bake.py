@@ -9,6 +9,10 @@ Actor cues (push-offs, holds, catches, throws, tethers, pose changes) are carrie
 :class:`see1previs.physics.blocking_runtime.ActorCues`, which the loop consults before every
 step only while one of them is in progress. Their outcomes go into the trajectory's
 ``metadata["cue_outcomes"]``; articulated actors' segments are recorded as links.
+
+:class:`see1previs.physics.bake_guard.BakeGuard` watches every step and frame: a blow-up, a
+body through the wall or props gaining energy with nothing acting on them stop the bake with
+a :class:`BakeUnstableError` naming the body and the time, never a silent result.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from see1previs.core import quaternion as quat
 from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import ImpulseCue, Scene, SpinCue
 from see1previs.core.scene_cues import ACTOR_CUE_TYPES
+from see1previs.physics.bake_guard import BakeGuard
+from see1previs.physics.bake_guard import BakeUnstableError as BakeUnstableError  # callers
 from see1previs.physics.blocking_runtime import ActorCues
 from see1previs.physics.contacts import ContactRecorder
 from see1previs.physics.trajectory import Trajectory
@@ -42,10 +48,6 @@ CancelCheck = Callable[[], bool]
 
 class BakeCancelled(Exception):
     """The bake was stopped by its caller before it finished."""
-
-
-class BakeUnstableError(Exception):
-    """The physics blew up (forces too large for the time step); the message says where."""
 
 
 CHECKPOINT_EVERY = 24  # frames between the resume points a bake keeps
@@ -212,12 +214,13 @@ def _run(
         qstate[model.nq :] = data.qvel
         out[:] = qstate[state_index]
 
-    bad_acceleration = int(mujoco.mjtWarning.mjWARN_BADQACC)
+    guard = BakeGuard(world, drag=scene.environment.air_drag)
 
     def step(length: float) -> None:
         started = data.time
         if actor_cues is not None and actor_cues.busy:
             actor_cues.before_step(data.time, length)
+            guard.cue_acted()
         qvel_before[:] = data.qvel
         if length != dt:
             model.opt.timestep = length
@@ -225,8 +228,7 @@ def _run(
             model.opt.timestep = dt
         else:
             mujoco.mj_step(model, data)
-        if data.warning[bad_acceleration].number:  # MuJoCo has reset the state to t = 0
-            _raise_unstable(world, started, data.warning[bad_acceleration].lastinfo)
+        guard.after_step(data, started)  # blow-ups (MuJoCo resets the state to t = 0)
         if data.ncon or recorder.active:
             recorder.observe(model, data, data.time, length, qvel_before)
 
@@ -285,6 +287,7 @@ def _run(
                 actor_cues.start(index, cue, start)
             else:
                 _apply_cue(world, cue)
+            guard.cue_acted()
             cue_index += 1
         while data.time + dt <= t + tolerance:
             step(dt)
@@ -302,6 +305,7 @@ def _run(
             step(dt)
             capture(raw_after[frame])
             blend[frame] = (t - start_time) / (data.time - start_time)
+        guard.check(data)
         if should_cancel is not None and should_cancel():
             raise BakeCancelled(f"bake of '{scene.title}' cancelled at {t:.2f} s")
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
@@ -419,26 +423,6 @@ def _frames_from_raw(
     linear = (1.0 - weight) * linear_a + weight * linear_b
     angular = (1.0 - weight) * angular_a + weight * angular_b
     return positions, orientations, linear, angular
-
-
-def _raise_unstable(world: World, time: float, dof: int) -> None:
-    """MuJoCo met a non-finite or huge acceleration and reset the state: stop with a reason.
-
-    Carrying on would re-simulate from the reset state, so the bake would never end.
-    """
-    model = world.model
-    owner = "the scene"
-    if 0 <= dof < model.nv:
-        body = int(model.jnt_bodyid[model.dof_jntid[dof]])
-        name = model.body(body).name
-        owner = f"'{name.split('/', 1)[0]}'" + (
-            f" ({name.split('/', 1)[1].replace('_', ' ')})" if "/" in name else ""
-        )
-    raise BakeUnstableError(
-        f"the physics became unstable at {time:.2f} s around {owner}: forces grew too "
-        "large for the time step. Try a smaller simulation.timestep, or check for bodies "
-        "squeezed together or a pose pushing a joint to its limit"
-    )
 
 
 def _apply_cue(world: World, cue: ImpulseCue | SpinCue) -> None:
