@@ -1,0 +1,172 @@
+"""Containment and bounce energy: many fast launches of every shape class inside SEE-1.
+
+Each launch is one body thrown from a random point near the centre at 1-10 m/s in a random
+direction with a random spin (up to 20 rad/s per axis) and a random restitution in [0, 1],
+air drag off, for ``--seconds`` of scene time. One compiled model per shape class is reused:
+its state is reset and the body's restitution written into the model between launches.
+
+Printed: launches, bodies that escaped (centre behind the wall at the end, or ever more than
+the bake guard's tolerance behind it), the deepest surface penetration into the wall, the
+deepest centre excursion behind it, and every bounce that came away with more kinetic energy
+than it brought (relative gain > 1e-6), with the worst ratio. Run:
+
+    .venv/bin/python benchmarks/bench_containment.py --launches 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import mujoco
+import numpy as np
+
+from see1previs.core.scene import FORMAT_VERSION, Scene
+from see1previs.physics.bake_guard import ESCAPE_TOLERANCE
+from see1previs.physics.contact_model import contact_solref, dampratio_for_restitution
+from see1previs.physics.simulation import prepare_world
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+GAIN_THRESHOLD = 1e-6
+
+SHAPES = {
+    "sphere": {"type": "sphere", "radius": 0.06},
+    "box": {"type": "box", "size": [0.12, 0.08, 0.05]},
+    "plate": {"type": "box", "size": [0.32, 0.23, 0.01]},  # a clipboard
+    "capsule": {"type": "capsule", "radius": 0.03, "length": 0.14},
+    "cylinder": {"type": "cylinder", "radius": 0.05, "length": 0.10},
+    "mesh": {"type": "mesh", "file": str(ASSETS / "props" / "t-handle.obj")},
+}
+
+
+def build(shape: dict, timestep: float):
+    scene = Scene.model_validate(
+        {
+            "format": FORMAT_VERSION,
+            "title": "containment",
+            "duration": 1.0,
+            "simulation": {"timestep": timestep},
+            "environment": {"air_drag": False},
+            "props": [{"id": "body", "shape": shape, "mass": 0.5}],
+        }
+    )
+    return prepare_world(scene)
+
+
+def kinetic_energy(model, data, qvel: np.ndarray) -> float:
+    product = np.zeros(model.nv)
+    mujoco.mj_mulM(model, data, product, qvel)
+    return 0.5 * float(qvel @ product)
+
+
+def launch(world, rng, seconds: float, stats: dict) -> None:
+    model, data = world.model, world.data
+    handle = world.by_id["body"]
+    restitution = float(rng.uniform(0.0, 1.0))
+    solref = contact_solref(
+        dampratio_for_restitution(round(restitution, 6), model.opt.timestep), model.opt.timestep
+    )
+    geoms = np.nonzero(model.geom_bodyid == handle.body_id)[0]
+    model.geom_solref[geoms] = solref
+    while True:
+        mujoco.mj_resetData(model, data)
+        direction = rng.normal(size=3)
+        start = direction / np.linalg.norm(direction) * rng.uniform(0.0, 1.5)
+        orientation = rng.normal(size=4)
+        data.qpos[handle.qpos_adr : handle.qpos_adr + 3] = start
+        data.qpos[handle.qpos_adr + 3 : handle.qpos_adr + 7] = orientation / np.linalg.norm(
+            orientation
+        )
+        mujoco.mj_forward(model, data)
+        if data.ncon == 0:
+            break
+    aim = rng.normal(size=3)
+    world.set_body_velocity(
+        "body",
+        aim / np.linalg.norm(aim) * rng.uniform(1.0, 10.0),
+        rng.uniform(-20.0, 20.0, size=3),
+    )
+    mujoco.mj_forward(model, data)
+    energy_before = kinetic_energy(model, data, data.qvel)
+    in_contact = False
+    deepest_centre = -np.inf
+    for _ in range(round(seconds / model.opt.timestep)):
+        mujoco.mj_step(model, data)
+        if data.ncon:
+            depth = -float(np.min(data.contact.dist[: data.ncon]))
+            stats["penetration"] = max(stats["penetration"], depth)
+            in_contact = True
+            continue
+        if in_contact:  # a bounce has just ended: compare with the energy it started with
+            in_contact = False
+            energy_after = kinetic_energy(model, data, data.qvel)
+            stats["bounces"] += 1
+            ratio = energy_after / energy_before if energy_before > 0 else 1.0
+            if ratio > 1.0 + GAIN_THRESHOLD:
+                stats["gains"] += 1
+            stats["worst_ratio"] = max(stats["worst_ratio"], ratio)
+            energy_before = energy_after
+        centre = data.xipos[handle.body_id]
+        if np.linalg.norm(centre) > stats["safe_radius"]:
+            behind = -float(world.station.clearance(centre))
+            deepest_centre = max(deepest_centre, behind)
+    stats["centre_behind"] = max(stats["centre_behind"], deepest_centre)
+    final = -float(world.station.clearance(data.xipos[handle.body_id]))
+    if final > 0.0 or deepest_centre > ESCAPE_TOLERANCE:
+        stats["escaped"] += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--launches", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--timestep", type=float, default=0.002)
+    parser.add_argument("--seed", type=int, default=20260311)
+    args = parser.parse_args()
+    from see1previs.physics.bake_guard import _safe_radius
+
+    rng = np.random.default_rng(args.seed)
+    started = time.perf_counter()
+    total = {"launches": 0, "escaped": 0, "gains": 0, "bounces": 0}
+    worst = {"penetration": 0.0, "centre_behind": -np.inf, "worst_ratio": 0.0}
+    per_class = args.launches // len(SHAPES)
+    for name, shape in SHAPES.items():
+        world = build(shape, args.timestep)
+        stats = {
+            "escaped": 0,
+            "gains": 0,
+            "bounces": 0,
+            "penetration": 0.0,
+            "centre_behind": -np.inf,
+            "worst_ratio": 0.0,
+            "safe_radius": _safe_radius(world.station),
+        }
+        for _ in range(per_class):
+            launch(world, rng, args.seconds, stats)
+        print(
+            f"{name:9s} launches {per_class:6d}  escaped {stats['escaped']:4d}  "
+            f"bounces {stats['bounces']:7d}  energy gains {stats['gains']:6d}  "
+            f"worst ratio {stats['worst_ratio']:8.3f}  "
+            f"max penetration {stats['penetration'] * 100:6.2f} cm  "
+            f"deepest centre behind wall {max(0.0, stats['centre_behind']) * 100:7.2f} cm",
+            flush=True,
+        )
+        total["launches"] += per_class
+        for key in ("escaped", "gains", "bounces"):
+            total[key] += stats[key]
+        for key in worst:
+            worst[key] = max(worst[key], stats[key])
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nlaunches {total['launches']}, escaped {total['escaped']}, "
+        f"max penetration past the wall {worst['penetration'] * 100:.2f} cm "
+        f"(deepest centre behind it {max(0.0, worst['centre_behind']) * 100:.2f} cm), "
+        f"bounces {total['bounces']}, energy gains > {GAIN_THRESHOLD:g} relative "
+        f"{total['gains']}, worst ratio {worst['worst_ratio']:.3f}; "
+        f"timestep {args.timestep * 1e3:g} ms, {elapsed:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
