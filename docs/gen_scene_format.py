@@ -26,6 +26,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from see1previs.core import physical_limits as limits
 from see1previs.core import scene as model
 from see1previs.core import scene_cameras as cameras
 from see1previs.core.poses import POSES
@@ -89,8 +90,10 @@ RULES = {
     (model.Scene, "frame_rate"): "1–1000 fps; see Frame rates",
     (model.Scene, "cues"): "every cue at or before `duration`",
     (model.Scene, "format"): f"{model.FORMAT_VERSION} (this version)",
-    (model.BoxShape, "size"): "each > 0",
-    (model.Prop, "inertia"): "each > 0; each at most the sum of the other two",
+    (model.BoxShape, "size"): f"each {format_number(limits.MIN_LENGTH)}–"
+    f"{format_number(limits.MAX_LENGTH)}",
+    (model.Prop, "inertia"): f"each {format_number(limits.MIN_INERTIA)}–"
+    f"{format_number(limits.MAX_INERTIA)}; each at most the sum of the other two",
     (model.Pose, "orientation"): "non-zero; normalised to unit length on load",
     (model.Environment, "ventilation"): "speed ≤ 2",
     (model.ImpulseCue, "target"): "id of a prop or actor",
@@ -322,12 +325,18 @@ def range_text(owner: type[BaseModel], name: str, field: FieldInfo) -> str:
         (annotated_types.Lt, "lt", "<"),
         (annotated_types.Le, "le", "≤"),
     ]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    floor = extra.get("minimum")
     for item in field.metadata:
         for kind, attribute, symbol in symbols:
-            if isinstance(item, kind):
+            if isinstance(item, kind) and not (floor is not None and symbol in "≥>"):
                 parts.append(f"{symbol} {format_number(getattr(item, attribute))}")
         if isinstance(item, annotated_types.MaxLen):
-            parts.append(f"at most {item.max_length} characters")
+            listed = get_origin(_strip(field.annotation)[0]) is list
+            parts.append(f"at most {item.max_length:,} {'items' if listed else 'characters'}")
+    if isinstance(floor, int | float):
+        # A physical floor checked by a validator replaces the "> 0" of the field.
+        parts.insert(0, f"≥ {format_number(floor)}")
     if name == "id":
         parts.append(
             "letters, digits, `_` `-` `.`; unique among props, actors, cues, cameras and shots"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from see1previs.core.physical_limits import MAX_PROP_MASS, MIN_LENGTH, MIN_PROP_MASS
 from see1previs.core.scene import (
     Actor,
     BoxShape,
@@ -37,7 +38,7 @@ def _number(low: float, high: float, *, open_low: bool = False) -> st.SearchStra
 
 coordinate = _number(-3.0, 3.0)
 vector = st.tuples(coordinate, coordinate, coordinate)
-length = _number(0.0, 3.0, open_low=True)
+length = _number(MIN_LENGTH, 3.0)  # the physical range of a prop (core.physical_limits)
 
 quaternion = st.tuples(*[_number(-10.0, 10.0)] * 4).filter(
     lambda q: math.sqrt(sum(c * c for c in q)) > 1e-3  # any non-zero quaternion, not just unit
@@ -78,7 +79,7 @@ def props(draw: st.DrawFn, ident: str) -> Prop:
         id=ident,
         name=draw(text),
         shape=draw(shape),
-        mass=draw(_number(0.0, 1000.0, open_low=True)),
+        mass=draw(_number(MIN_PROP_MASS, MAX_PROP_MASS)),
         inertia=_inertia(moments) if draw(st.booleans()) else None,
         material=draw(st.builds(Material, restitution=_number(0, 1), friction=_number(0, 5))),
         drag_coefficient=draw(st.none() | _number(0, 5)),
@@ -132,7 +133,7 @@ def scenes(draw: st.DrawFn) -> Scene:
             drag_coefficient=draw(_number(0.0, 5.0)),
             ventilation=flow,
         ),
-        simulation=Simulation(timestep=draw(_number(0.0002, 0.01))),
+        simulation=Simulation(timestep=draw(_number(0.0002, 0.002))),
         props=prop_list,
         actors=actor_list,
         cues=cues,

@@ -27,6 +27,19 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from see1previs.core.cue_sequence import ordered_cues, sequence_problems
+from see1previs.core.physical_limits import (
+    MAX_ACTORS,
+    MAX_CAMERAS,
+    MAX_CUES,
+    MAX_PROP_MASS,
+    MAX_PROPS,
+    MAX_SHOTS,
+    MIN_LENGTH,
+    MIN_PROP_MASS,
+    inertia_problem,
+    length_problem,
+    prop_mass_problem,
+)
 from see1previs.core.poses import DEFAULT_POSE
 from see1previs.core.scene_base import (
     COLOR_PATTERN,
@@ -159,19 +172,31 @@ class BoxShape(SceneModel):
 
 class SphereShape(SceneModel):
     type: Literal["sphere"]
-    radius: float = quantity("m", "Radius", gt=0, le=3)
+    radius: float = quantity("m", "Radius", gt=0, le=3, minimum=MIN_LENGTH)
+
+    _sized = field_validator("radius")(classmethod(lambda cls, value: _length(value)))
 
 
 class CylinderShape(SceneModel):
     type: Literal["cylinder"]
-    radius: float = quantity("m", "Radius", gt=0, le=3)
-    length: float = quantity("m", "Length along the body's z axis", gt=0, le=6)
+    radius: float = quantity("m", "Radius", gt=0, le=3, minimum=MIN_LENGTH)
+    length: float = quantity("m", "Length along the body's z axis", gt=0, le=6, minimum=MIN_LENGTH)
+
+    _sized = field_validator("radius", "length")(classmethod(lambda cls, value: _length(value)))
 
 
 class CapsuleShape(SceneModel):
     type: Literal["capsule"]
-    radius: float = quantity("m", "Radius of the caps", gt=0, le=3)
-    length: float = quantity("m", "Length of the straight part along the body's z axis", gt=0, le=6)
+    radius: float = quantity("m", "Radius of the caps", gt=0, le=3, minimum=MIN_LENGTH)
+    length: float = quantity(
+        "m",
+        "Length of the straight part along the body's z axis",
+        gt=0,
+        le=6,
+        minimum=MIN_LENGTH,
+    )
+
+    _sized = field_validator("radius", "length")(classmethod(lambda cls, value: _length(value)))
 
 
 class MeshShape(SceneModel):
@@ -195,7 +220,18 @@ def _positive_lengths(values: Vec3) -> Vec3:
     for value in values:
         if value <= 0:
             raise ValueError(f"every length must be greater than 0 m, got {value:g}")
+        problem = length_problem(value)
+        if problem:
+            raise ValueError(f"every length {problem}")
     return values
+
+
+def _length(value: float) -> float:
+    """A prop shape's length within the physical range (see physical_limits)."""
+    problem = length_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
 
 
 class Prop(SceneModel):
@@ -204,7 +240,7 @@ class Prop(SceneModel):
     id: Identifier
     name: str = Field(default="", description="Name shown to people")
     shape: Shape
-    mass: float = quantity("kg", "Mass", gt=0, le=1000)
+    mass: float = quantity("kg", "Mass", gt=0, le=MAX_PROP_MASS, minimum=MIN_PROP_MASS)
     inertia: Vec3 | None = Field(
         default=None,
         description="Principal moments of inertia about the body axes [kg·m²]; computed from "
@@ -235,7 +271,18 @@ class Prop(SceneModel):
                 f"moments {inertia} kg·m² break the triangle inequality (each must be at most "
                 "the sum of the other two); no real body has them"
             )
+        problem = inertia_problem(inertia)
+        if problem:
+            raise ValueError(problem)
         return inertia
+
+    @field_validator("mass")
+    @classmethod
+    def _prop_mass(cls, mass: float) -> float:
+        problem = prop_mass_problem(mass)
+        if problem:
+            raise ValueError(problem)
+        return mass
 
 
 class Actor(SceneModel):
@@ -336,7 +383,8 @@ class Station(SceneModel):
 class Simulation(SceneModel):
     """Physics settings."""
 
-    timestep: float = quantity("s", "Physics time step", ge=0.0002, le=0.01, default=0.002)
+    # 2 ms is validated (docs/physics-validation.md); at 4 ms and 10 ms bodies escaped.
+    timestep: float = quantity("s", "Physics time step", ge=0.0002, le=0.002, default=0.002)
 
 
 class Scene(SceneModel):
@@ -350,11 +398,11 @@ class Scene(SceneModel):
     environment: Environment = Field(default_factory=Environment)
     simulation: Simulation = Field(default_factory=Simulation)
     blocking: Blocking = Field(default_factory=Blocking)
-    props: list[Prop] = Field(default_factory=list)
-    actors: list[Actor] = Field(default_factory=list)
-    cues: list[Cue] = Field(default_factory=list)
-    cameras: list[Camera] = Field(default_factory=list)
-    shots: list[Shot] = Field(default_factory=list)
+    props: list[Prop] = Field(default_factory=list, max_length=MAX_PROPS)
+    actors: list[Actor] = Field(default_factory=list, max_length=MAX_ACTORS)
+    cues: list[Cue] = Field(default_factory=list, max_length=MAX_CUES)
+    cameras: list[Camera] = Field(default_factory=list, max_length=MAX_CAMERAS)
+    shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
 
     @field_validator("format")
     @classmethod
@@ -413,12 +461,13 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
             else:
                 seen[item.id] = f"{group}[{index}]"
     body_ids = [body.id for body in scene.bodies()]
-    problems.extend(_cue_problems(scene, body_ids))
-    problems.extend(_camera_problems(scene, body_ids))
+    closest = _Closest()
+    problems.extend(_cue_problems(scene, body_ids, closest))
+    problems.extend(_camera_problems(scene, body_ids, closest))
     return problems
 
 
-def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
+def _cue_problems(scene: Scene, body_ids: list[str], closest: _Closest) -> list[tuple[str, str]]:
     """Cues naming unknown bodies or actors, cues after the end, and conflicting sequences.
 
     ``toward`` and fixture ids that are not bodies or cameras are left to the physics layer,
@@ -427,18 +476,17 @@ def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     actor_ids = [actor.id for actor in scene.actors]
     prop_ids = [prop.id for prop in scene.props]
+    bodies, actors, props = set(body_ids), set(actor_ids), set(prop_ids)
 
     def unknown(path: str, cue: Any, wanted: str, choices: list[str], kind: str) -> None:
-        what = (
-            f"cue '{cue.id}' ({cue.type})"
-            if isinstance(cue, ACTOR_CUE_TYPES)
-            else f"cue '{cue.id}'"
-        )
+        what = _cue_name(cue)
+        if isinstance(cue, ACTOR_CUE_TYPES):
+            what += f" ({cue.type})"
         problems.append(
             (
                 path,
                 f"{what} refers to '{wanted}', which is not {kind} in this "
-                f"scene{_closest(wanted, choices)}",
+                f"scene{closest(wanted, choices)}",
             )
         )
 
@@ -447,14 +495,14 @@ def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
         if not isinstance(cue, ACTOR_CUE_TYPES):
             if cue.type not in ("impulse", "spin", ""):
                 continue  # an actor cue that failed validation: its own errors say why
-            if cue.target not in body_ids:
+            if cue.target not in bodies:
                 unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
         else:
-            if cue.actor not in actor_ids:
+            if cue.actor not in actors:
                 unknown(f"{where}.actor", cue, cue.actor, actor_ids, "an actor")
-            if isinstance(cue, GrabCue | CatchCue) and cue.target not in body_ids:
+            if isinstance(cue, GrabCue | CatchCue) and cue.target not in bodies:
                 unknown(f"{where}.target", cue, cue.target, body_ids, "a prop or actor")
-            if isinstance(cue, ThrowCue) and cue.prop not in prop_ids:
+            if isinstance(cue, ThrowCue) and cue.prop not in props:
                 unknown(f"{where}.prop", cue, cue.prop, prop_ids, "a prop")
         end = cue.until if isinstance(cue, TetherCue) and cue.until is not None else cue.time
         if end > scene.duration:
@@ -462,7 +510,8 @@ def _cue_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
             problems.append(
                 (
                     f"{where}.{field}",
-                    f"cue '{cue.id}' is at {end:g} s, after the scene ends ({scene.duration:g} s)",
+                    f"{_cue_name(cue)} is at {end:g} s, after the scene ends "
+                    f"({scene.duration:g} s)",
                 )
             )
     problems.extend(sequence_problems(scene.cues, actor_ids, prop_ids))
@@ -478,7 +527,7 @@ def actor_cues(scene: Scene, actor_id: str) -> list[tuple[int, Any]]:
     ]
 
 
-def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]:
+def _camera_problems(scene: Scene, body_ids: list[str], closest: _Closest) -> list[tuple[str, str]]:
     """Cameras naming unknown bodies or operators; shots naming unknown cameras or times."""
     problems: list[tuple[str, str]] = []
     actor_ids = [actor.id for actor in scene.actors]
@@ -486,7 +535,7 @@ def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]
 
     def unknown(path: str, what: str, wanted: str, choices: list[str], kind: str) -> None:
         problems.append(
-            (path, f"{what} refers to '{wanted}', which is not {kind}{_closest(wanted, choices)}")
+            (path, f"{what} refers to '{wanted}', which is not {kind}{closest(wanted, choices)}")
         )
 
     for index, camera in enumerate(scene.cameras):
@@ -531,8 +580,33 @@ def _camera_problems(scene: Scene, body_ids: list[str]) -> list[tuple[str, str]]
     return problems
 
 
-def _closest(word: str, candidates: list[str]) -> str:
-    import difflib
+def _cue_name(cue: Any) -> str:
+    """``cue 'toss'``, or what a cue with no id is in words (the lenient check meets those)."""
+    return f"cue '{cue.id}'" if isinstance(cue.id, str) else "a cue without an id"
 
-    match = difflib.get_close_matches(word, candidates, n=1)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+
+class _Closest:
+    """Did-you-mean hints for unknown ids, within a fixed number of comparisons per scene.
+
+    Comparing every unknown reference with every id grows with their product: 16,000 cues
+    naming unknown props among 3,000 would take a minute. The first references get their
+    hint; past the budget the message simply has none.
+    """
+
+    BUDGET = 200_000
+
+    def __init__(self) -> None:
+        self.spent = 0
+        self.found: dict[tuple[str, int], str] = {}
+
+    def __call__(self, word: str, candidates: list[str]) -> str:
+        key = (word, id(candidates))
+        if key not in self.found:
+            if self.spent + len(candidates) > self.BUDGET:
+                return ""
+            self.spent += len(candidates)
+            import difflib
+
+            match = difflib.get_close_matches(word, candidates, n=1)
+            self.found[key] = f" (did you mean '{match[0]}'?)" if match else ""
+        return self.found[key]

@@ -12,12 +12,21 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-def quantity(unit: str, description: str, **constraints: Any) -> Any:
-    """A float field with a unit, finite only, documented for the JSON Schema."""
+def quantity(
+    unit: str, description: str, *, minimum: float | None = None, **constraints: Any
+) -> Any:
+    """A float field with a unit, finite only, documented for the JSON Schema.
+
+    ``minimum`` is a physical floor checked by the model's own validator (so values at or
+    below 0 keep the plain "must be greater than 0" message); it is stated in the schema.
+    """
+    extra: dict[str, Any] = {"unit": unit} if unit else {}
+    if minimum is not None:
+        extra["minimum"] = minimum
     return Field(
         allow_inf_nan=False,
         description=f"{description} [{unit}]" if unit else description,
-        json_schema_extra={"unit": unit} if unit else None,
+        json_schema_extra=extra or None,
         **constraints,
     )
 
@@ -52,8 +61,16 @@ class SceneModel(BaseModel):
 
 
 def normalized_quaternion(q: tuple[float, float, float, float]) -> tuple[float, ...]:
-    """A non-zero quaternion scaled to unit length; unit ones are returned bit-exact."""
+    """A non-zero quaternion scaled to unit length; unit ones are returned bit-exact.
+
+    Huge components are scaled down before their squares overflow, so ``[1e200, 0, 0, 0]``
+    is the identity rather than a division by infinity that leaves a zero quaternion.
+    """
     norm = math.sqrt(sum(c * c for c in q))
+    if math.isinf(norm):
+        largest = max(abs(c) for c in q)
+        q = (q[0] / largest, q[1] / largest, q[2] / largest, q[3] / largest)
+        norm = math.sqrt(sum(c * c for c in q))
     if norm < 1e-6:
         raise ValueError("must be a non-zero quaternion (w, x, y, z)")
     if abs(norm - 1.0) > 1e-9:  # leave unit quaternions bit-exact (canonical saves)

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from see1previs.core.physical_limits import MAX_KEYFRAMES
 from see1previs.core.scene_base import (
     Identifier,
     Quat,
@@ -111,7 +112,9 @@ class PathRig(SceneModel):
     lens values."""
 
     type: Literal["path"]
-    keyframes: list[PathKeyframe] = Field(min_length=2, description="At least two, in time order")
+    keyframes: list[PathKeyframe] = Field(
+        min_length=2, max_length=MAX_KEYFRAMES, description="At least two, in time order"
+    )
 
     @field_validator("keyframes")
     @classmethod

@@ -48,6 +48,10 @@ __all__ = [
 
 SCENE_SUFFIX = ".see1.json"
 
+MAX_SCENE_BYTES = 16 * 2**20
+"""Largest scene file read (16 MiB): the scene format's own limits (10,000 cues, 500 props,
+...) fit in a few megabytes, and a file far larger is not a scene."""
+
 # Written even when they hold the default: a reader must see the version, and a person
 # opening the file expects to see what the scene is, its rate and its length.
 _ALWAYS_WRITTEN = ("format", "title", "frame_rate", "duration")
@@ -86,10 +90,13 @@ def load_scene(path: str | os.PathLike[str]) -> Scene:
     """Read and validate the scene file at ``path``; raises :class:`SceneFileError`."""
     file = Path(path)
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_SCENE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise SceneFileError([SceneIssue("", f"cannot read the file: {reason}")], file) from exc
+    if len(raw) > MAX_SCENE_BYTES:
+        raise SceneFileError([_too_large()], file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -108,12 +115,22 @@ def scene_from_data(data: dict[str, Any]) -> Scene:
 
 
 def _parse(text: str, file: Path | None) -> Scene:
+    if len(text) > MAX_SCENE_BYTES:
+        raise SceneFileError([_too_large()], file)
     # Editors on Windows like to start UTF-8 files with a byte-order mark; it carries nothing.
     text = text.removeprefix("\ufeff")
     data, decode_issues = _decode_json(text)
     if data is None and decode_issues:
         raise SceneFileError(decode_issues, file)
     return _scene_from(data, file, decode_issues)
+
+
+def _too_large() -> SceneIssue:
+    return SceneIssue(
+        "",
+        f"the file is larger than {MAX_SCENE_BYTES // 2**20} MiB; a scene file, even with "
+        "thousands of cues, holds a few megabytes (is this really a scene file?)",
+    )
 
 
 def _not_utf8(raw: bytes, exc: UnicodeDecodeError) -> SceneIssue:
@@ -169,24 +186,65 @@ def _object_from_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
     return obj
 
 
+MAX_DEPTH = 32
+"""Deepest nesting of lists and objects a scene file may have; real scenes need about 8."""
+
+MAX_INT_DIGITS = 400
+"""Longer whole numbers are read as a stand-in too large for any field: turning a number of
+a million digits into an integer takes Python seconds, and no scene value is beyond 1e308."""
+
+_TOO_LARGE = 10**MAX_INT_DIGITS
+
+
+class _TooDeep(Exception):
+    """Decoded data nested deeper than :data:`MAX_DEPTH`."""
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits) > MAX_INT_DIGITS:
+        return -_TOO_LARGE if digits.startswith("-") else _TOO_LARGE
+    return int(digits)
+
+
 def _decode_json(text: str) -> tuple[Any, list[SceneIssue]]:
     """The decoded data and the issues found while decoding (syntax, repeated keys)."""
     if not text.strip():
         return None, [SceneIssue("", "the file is empty; a scene file is a JSON object {...}")]
     try:
-        data = json.loads(text, object_pairs_hook=_object_from_pairs)
+        data = json.loads(text, object_pairs_hook=_object_from_pairs, parse_int=_parse_int)
         repeats: list[SceneIssue] = []
         return _plain(data, "", repeats), repeats
     except json.JSONDecodeError as exc:
         return None, [_syntax_issue(text, exc)]
-    except RecursionError:
-        return None, [SceneIssue("", "the JSON is nested too deeply to be a scene")]
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        return None, [SceneIssue("", f"the file is not valid JSON: {exc}")]
+    except (_TooDeep, RecursionError):
+        return None, [_too_deep(text)]
 
 
-def _plain(value: Any, path: str, repeats: list[SceneIssue]) -> Any:
+_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str) -> SceneIssue:
+    """Where ``text`` first nests deeper than :data:`MAX_DEPTH`, as a line and column."""
+    depth, at = 0, 0
+    for token in _BRACKET_OR_STRING.finditer(text):
+        mark = token.group()
+        depth += 1 if mark in "[{" else -1 if mark in "]}" else 0
+        if depth > MAX_DEPTH:
+            at = token.start()
+            break
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return SceneIssue(
+        "",
+        f"lists and objects are nested too deeply at line {line}, column {column} (more than "
+        f"{MAX_DEPTH} levels); a scene's fields are never nested that deeply",
+    )
+
+
+def _plain(value: Any, path: str, repeats: list[SceneIssue], depth: int = 0) -> Any:
     """``value`` with plain dicts, noting every key repeated within one object."""
+    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
+        raise _TooDeep
     if isinstance(value, dict):
         for key, count in getattr(value, "repeated", {}).items():
             repeats.append(
@@ -196,19 +254,30 @@ def _plain(value: Any, path: str, repeats: list[SceneIssue]) -> Any:
                     "silently use the last)",
                 )
             )
-        return {key: _plain(item, json_path(path, key), repeats) for key, item in value.items()}
+        return {
+            key: _plain(item, json_path(path, key), repeats, depth + 1)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [_plain(item, json_path(path, index), repeats) for index, item in enumerate(value)]
+        return [
+            _plain(item, json_path(path, index), repeats, depth + 1)
+            for index, item in enumerate(value)
+        ]
     return value
 
 
 def _syntax_issue(text: str, exc: json.JSONDecodeError) -> SceneIssue:
     expected = _JSON_EXPECTATIONS.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
-    line_text = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
+    # JSON counts lines at "\n" only (splitlines() would also split at form feeds and the
+    # like), and the error may point just past the last line of a file cut short.
+    lines = text.split("\n")
+    line_text = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
     before = text[: exc.pos].rstrip()
     here = text[exc.pos : exc.pos + 1]
     hint = ""
-    if before.endswith(",") and here in "]}":
+    if not text[exc.pos :].strip():
+        hint = "; the file ends here, so it looks cut short"
+    elif before.endswith(",") and here in "]}":
         hint = "; JSON allows no comma before '}' or ']'"
     elif here == "/":
         hint = "; JSON has no comments"
@@ -218,9 +287,9 @@ def _syntax_issue(text: str, exc: json.JSONDecodeError) -> SceneIssue:
     if len(near) > 60:
         start = max(0, exc.colno - 1 - 30)
         near = "..." + line_text[start : start + 60].strip() + "..."
+    near = f" (near: {near})" if near else ""
     return SceneIssue(
-        "",
-        f"invalid JSON at line {exc.lineno}, column {exc.colno}: {expected}{hint} (near: {near})",
+        "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {expected}{hint}{near}"
     )
 
 
@@ -244,6 +313,14 @@ def _format_issues(data: dict[str, Any], file: Path | None) -> list[SceneIssue]:
             SceneIssue(
                 "format",
                 f"must be a whole number (the scene-format version), got {describe_value(version)}",
+            )
+        ]
+    if version > 1000 * current:
+        return [
+            SceneIssue(
+                "format",
+                f"{describe_value(version)} is not a SEE-1 scene format (this version reads "
+                f"formats 1 to {current})",
             )
         ]
     if version > current:
@@ -284,7 +361,7 @@ def _validate(data: dict[str, Any]) -> tuple[Scene | None, list[SceneIssue]]:
         # Validate as JSON, strictly: "mass": "3" or "air_drag": "yes" are mistakes to report,
         # not values to guess at. NaN and Infinity pass through so they get their own message.
         text = json.dumps(data, allow_nan=True)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         return None, [SceneIssue("", f"the scene data is not plain JSON data: {exc}")]
     try:
         return Scene.model_validate_json(text, strict=True), []

@@ -306,6 +306,10 @@ def _sentence(
         if pattern == COLOR_PATTERN:
             return f"must be a colour written #RRGGBB (like #ff8800), {got}"
         return f"must match the pattern {pattern}, {got}"
+    if kind in {"too_long", "too_short"}:
+        limit = ctx.get("max_length" if kind == "too_long" else "min_length")
+        words = "at most" if kind == "too_long" else "at least"
+        return f"must hold {words} {limit} items, got {describe_value(value)}"
     if kind == "string_too_short":
         if ctx.get("min_length") == 1:
             return "must not be empty"
@@ -397,9 +401,25 @@ class _RawScene:
 
 
 def _finite(value: Any, otherwise: float) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return otherwise
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return otherwise
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return otherwise  # beyond any float: a time of 1 followed by 400 zeros
+    number = float(value)
+    return number if math.isfinite(number) else otherwise
+
+
+class MissingId:
+    """The id of a raw item that has none (or not as text): never equal to another id.
+
+    Shown in messages as what it is, ``a cue without an id``, never as an object address.
+    """
+
+    def __str__(self) -> str:
+        return "(no id)"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
 
 
 def _raw_items(data: Mapping[str, Any], group: str) -> list[_RawItem]:
@@ -413,8 +433,8 @@ def _raw_items(data: Mapping[str, Any], group: str) -> list[_RawItem]:
         target = entry.get("target")
         items.append(
             _RawItem(
-                # A fresh object never equals another id, so a missing id is never a duplicate.
-                id=raw_id if isinstance(raw_id, str) else object(),
+                # A fresh marker never equals another id, so a missing id is never a duplicate.
+                id=raw_id if isinstance(raw_id, str) else MissingId(),
                 target=target if isinstance(target, str) else "",
                 time=_finite(entry.get("time"), -math.inf),
                 type=entry.get("type") if isinstance(entry.get("type"), str) else "",
@@ -442,14 +462,23 @@ def raw_reference_issues(
         cues=_raw_items(data, "cues"),
         duration=_finite(duration, math.inf),
     )
+    if "" in reported:
+        return []  # the whole file is already reported
     issues = []
     for path, message in reference_problems(cast(Scene, raw)):
-        if not any(_is_within(path, parent) for parent in reported):
+        if reported.isdisjoint(_path_and_parents(path)):
             issues.append(SceneIssue(path, message))
     return issues
 
 
-def _is_within(path: str, parent: str) -> bool:
-    if not parent:
-        return True
-    return path == parent or path.startswith((parent + ".", parent + "["))
+_PARENT_END = re.compile(r"(?=[.\[])")
+
+
+def _path_and_parents(path: str) -> list[str]:
+    """``cues[3].target`` and every path that contains it: ``cues``, ``cues[3]``.
+
+    A set lookup of each of these replaces comparing every problem with every reported path,
+    which took most of a minute for a file with 16,000 cues.
+    """
+    cuts = [match.start() for match in _PARENT_END.finditer(path) if match.start() > 0]
+    return [path[:cut] for cut in cuts] + [path]

@@ -8,6 +8,7 @@ integer rate, as editorial tools do for 23.976.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -22,6 +23,52 @@ _NTSC_DECIMALS = {
 }
 
 
+MIN_FPS = 1
+MAX_FPS = 1000
+# Longest spelling worth reading ("120000/1001" is 11 characters) and the largest power of
+# ten a rate in range can need: anything beyond is out of range, decided without arithmetic.
+_MAX_TEXT = 40
+_MAX_EXPONENT = 40
+_NUMBER = re.compile(
+    r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE](?P<exp>[+-]?\d+))?(?:\s*/\s*(?P<den>[+-]?\d+))?"
+)
+
+
+def _exact(text: str, value: float | str) -> Fraction:
+    """The exact number ``text`` spells, refusing sizes no frame rate has before computing."""
+    match = _NUMBER.fullmatch(text)
+    if match is None or len(text) > _MAX_TEXT:
+        raise ValueError(f"'{_clipped(str(value))}' is not a frame rate")
+    exponent = match.group("exp")
+    if exponent is not None and abs(int(exponent)) > _MAX_EXPONENT:
+        raise ValueError(f"must be between {MIN_FPS} and {MAX_FPS} fps, got {_clipped(str(value))}")
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"'{_clipped(str(value))}' is not a frame rate") from exc
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return f"{value:g}"
+
+
+def _shown(value: object, rate: Fraction) -> str:
+    """The rate as the file wrote it, for an error message (never a float overflow)."""
+    if isinstance(value, str):
+        return _clipped(value.strip())
+    if abs(rate) < 10**15:
+        return _float(float(rate))
+    return "a number too large to be a frame rate"
+
+
 @dataclass(frozen=True, order=True)
 class FrameRate:
     """An exact frame rate in frames per second."""
@@ -30,23 +77,26 @@ class FrameRate:
 
     @classmethod
     def parse(cls, value: float | int | str | Fraction) -> FrameRate:
-        """Read ``24``, ``23.976``, ``"23.976"`` or ``"24000/1001"``."""
+        """Read ``24``, ``23.976``, ``"23.976"`` or ``"24000/1001"``.
+
+        Text is checked for its size before it becomes a fraction, so ``"1e99999999"`` is
+        refused at once instead of building a number with a hundred million digits.
+        """
         if isinstance(value, Fraction):
             rate = value
         elif isinstance(value, bool):
             raise ValueError("a frame rate must be a number, got a boolean")
         elif isinstance(value, int):
             rate = Fraction(value)
+        elif isinstance(value, float) and not (MIN_FPS <= value <= MAX_FPS):
+            raise ValueError(f"must be between {MIN_FPS} and {MAX_FPS} fps, got {_float(value)}")
         elif isinstance(value, float | str):
             text = value if isinstance(value, str) else repr(value)
             text = text.strip()
             if text in _NTSC_DECIMALS:
                 rate = _NTSC_DECIMALS[text]
             else:
-                try:
-                    rate = Fraction(text)
-                except (ValueError, ZeroDivisionError) as exc:
-                    raise ValueError(f"'{value}' is not a frame rate") from exc
+                rate = _exact(text, value)
                 if (not isinstance(value, str) or "/" not in text) and rate.denominator != 1:
                     raise ValueError(
                         f"{value} fps is not a standard rate; use an integer rate or one "
@@ -54,8 +104,10 @@ class FrameRate:
                     )
         else:
             raise ValueError(f"'{value}' is not a frame rate")
-        if not (1 <= rate <= 1000):
-            raise ValueError(f"must be between 1 and 1000 fps, got {float(rate):g}")
+        if not (MIN_FPS <= rate <= MAX_FPS):
+            raise ValueError(
+                f"must be between {MIN_FPS} and {MAX_FPS} fps, got {_shown(value, rate)}"
+            )
         return cls(rate)
 
     def __float__(self) -> float:
