@@ -20,6 +20,7 @@ from pathlib import Path
 import mujoco
 
 from see1previs import __version__
+from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import MeshShape, Scene
 from see1previs.physics import cache_files
 from see1previs.physics.cache_entry import EntryRejected, Expected, entry_bytes, read_entry
@@ -66,9 +67,7 @@ def bake_key(scene: Scene, station: Station, scene_dir: Path | None) -> str:
     digest.update(station.content_hash().encode())
     for prop in scene.props:
         if isinstance(prop.shape, MeshShape):
-            path = Path(prop.shape.file)
-            if not path.is_absolute() and scene_dir is not None:
-                path = scene_dir / path
+            path = scene_asset_path(prop.shape.file, scene_dir)
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
