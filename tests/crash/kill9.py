@@ -204,7 +204,7 @@ class Tally:
     complete_new: int = 0
     recovered: int = 0  # missing after the kill, put back complete by the next run's recovery
     broken: int = 0  # partial, mixed or another version: what must never happen
-    left_by_kills: int = 0  # temporary files or folders each kill added
+    left_by_kills: int = 0  # temporary files or folders the kills added
     leftovers: int = 0  # temporary files or folders there after the last next run
     untidy_runs: int = 0  # next runs after which some were still there (must be 0)
     examples: list[str] = dataclasses.field(default_factory=list)
@@ -286,12 +286,13 @@ def kill_saves(folder: Path, kills: int, rng: random.Random) -> Tally:
     tally = Tally()
     version = 1
     for _ in range(kills):
+        before = set(save_leftovers(file))
         last = run_and_kill(
             ["save", str(file), str(version + 1)], after=None, delay=rng.uniform(0, 0.25)
         )
         old = max(last, version)
         tally.count(judge_scene(file), old)
-        tally.left_by_kills += len(save_leftovers(file)) - tally.leftovers
+        tally.left_by_kills += len(set(save_leftovers(file)) - before)
         version = old + 2  # a version the killed child never reached
         save_scene(scene_version(version), file)
         tally.leftovers = len(save_leftovers(file))
@@ -310,6 +311,7 @@ def kill_exports(folder: Path, kills: int, rng: random.Random) -> Tally:
     with staged_output(out, export_names=EXPORT_NAMES) as staging:
         export_version(staging, version)
     for n in range(kills):
+        before = set(export_leftovers(out))
         args = ["export", str(out), str(version + 1), "--slow"]
         if n % 4 >= 2:
             args.append("--two-renames")
@@ -326,7 +328,7 @@ def kill_exports(folder: Path, kills: int, rng: random.Random) -> Tally:
             if verdict in (f"complete {old}", f"complete {old + 1}"):
                 verdict = f"recovered {verdict}"
         tally.count(verdict, old)
-        tally.left_by_kills += len(export_leftovers(out)) - tally.leftovers
+        tally.left_by_kills += len(set(export_leftovers(out)) - before)
         version = old + 2
         with staged_output(out, export_names=EXPORT_NAMES) as staging:
             export_version(staging, version)
@@ -377,6 +379,7 @@ def kill_cli_exports(folder: Path, kills: int, rng: random.Random) -> Tally:
         if take % 3 == 0:
             args.append("--two-renames")
         aimed = take % 2 == 0
+        before = set(export_leftovers(out))
         after = ("op exchange" if "--two-renames" not in args else "op rename", 1)
         run_and_kill(
             args,
@@ -393,8 +396,7 @@ def kill_cli_exports(folder: Path, kills: int, rng: random.Random) -> Tally:
             if verdict in (f"complete {done}", f"complete {take}"):
                 verdict = f"recovered {verdict}"
         tally.count(verdict, done, take)
-        tally.left_by_kills += len(export_leftovers(out)) - tally.leftovers
-        tally.leftovers = len(export_leftovers(out))  # the next kill's export is the next run
+        tally.left_by_kills += len(set(export_leftovers(out)) - before)
         if verdict.endswith(f"complete {take}"):
             done = take
     take = kills + 2
