@@ -2,7 +2,8 @@
 # Installs the Debian packages SEE-1 Previs needs that pip cannot provide.
 #   venv  - Python's venv module (only missing on minimal Debian images)
 #   test  - a virtual display (Xvfb), Mesa software OpenGL/EGL and Qt's X11 libraries, and
-#           binutils (PyInstaller reads libraries with objdump; the bundle test builds one)
+#           binutils (PyInstaller reads libraries with objdump; the bundle test builds one),
+#           poppler-utils (tests rasterise exported PDFs with pdftoppm)
 #   package - what building the Linux installers needs (binutils; dpkg-deb comes with dpkg)
 # Installs only what is missing, and only when run as root; otherwise it lists what is missing.
 set -eu
@@ -13,7 +14,7 @@ test)
     packages="xvfb xauth libgl1 libglx-mesa0 libgl1-mesa-dri libegl1 libegl-mesa0 libglu1-mesa
 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xfixes0 libxcb-xkb1
-libxrender1 libxi6 libfontconfig1 libdbus-1-3 binutils"
+libxrender1 libxi6 libfontconfig1 libdbus-1-3 binutils poppler-utils"
     ;;
 package) packages="binutils" ;;
 *) echo "usage: $0 [venv|test|package]" >&2; exit 2 ;;
