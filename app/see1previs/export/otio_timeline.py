@@ -6,10 +6,13 @@ it starts at the in-point frame and lasts every frame up to and including the ou
 Rates are the float frame rate (23.976 is 24000/1001 as a float), the form OTIO and the NLE
 adapters expect.
 
-The clip's media is a ``MissingReference`` whose available range is the whole scene: nothing
-is rendered yet, and a CSV is not media an NLE could relink to. The camera and lens travel in
-``clip.metadata["see1"]``; when the caller gives them, the per-shot track files are named
-there too (``track_csv``, ``track_json``), relative to the timeline file.
+The clip's media is the shot's previs movie when the caller names it (``media``: an
+``ExternalReference`` with the movie's path relative to the timeline file, and the movie's
+range: the shot's frames, starting at its in-point timecode, so the clip's ``source_range``
+is the whole movie and an editor relinks nothing); otherwise a ``MissingReference`` whose
+available range is the whole scene, as a CSV is not media an NLE could relink to. The camera
+and lens travel in ``clip.metadata["see1"]``; when the caller gives them, the per-shot track
+files are named there too (``track_csv``, ``track_json``), relative to the timeline file.
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ def build_timeline(
     shots: Iterable[Shot],
     tracks: Mapping[str, CameraTrack],
     track_files: Mapping[str, Mapping[str, str]] | None = None,
+    media: Mapping[str, str] | None = None,
 ) -> otio.schema.Timeline:
-    """The timeline in memory. ``track_files`` maps a shot id to extra metadata entries."""
+    """The timeline in memory. ``track_files`` maps a shot id to extra metadata entries;
+    ``media`` maps a shot id to its movie, relative to the timeline file."""
     rate = float(scene.frame_rate.fps)
     timeline = otio.schema.Timeline(name=scene.title)
     timeline.global_start_time = otio.opentime.RationalTime(0, rate)
@@ -52,7 +57,17 @@ def build_timeline(
     timeline.tracks.append(video)
     scene_frames = scene.frame_rate.frame_count(scene.duration)
     for shot in shooting_order(shots):
-        video.append(_clip(scene, shot, tracks, rate, scene_frames, track_files or {}))
+        clip = _clip(scene, shot, tracks, rate, scene_frames, track_files or {})
+        if media and shot.id in media:
+            span = shot_frames(shot, scene.frame_rate)  # exactly the frames the movie holds
+            clip.media_reference = otio.schema.ExternalReference(
+                target_url=media[shot.id],
+                available_range=otio.opentime.TimeRange(
+                    otio.opentime.RationalTime(span.first, rate),
+                    otio.opentime.RationalTime(span.count, rate),
+                ),
+            )
+        video.append(clip)
     return timeline
 
 
@@ -62,9 +77,10 @@ def write_otio_timeline(
     shots: Iterable[Shot],
     tracks: Mapping[str, CameraTrack],
     track_files: Mapping[str, Mapping[str, str]] | None = None,
+    media: Mapping[str, str] | None = None,
 ) -> None:
     """Write the timeline as an ``.otio`` (OTIO JSON) file."""
-    timeline = build_timeline(scene, shots, tracks, track_files)
+    timeline = build_timeline(scene, shots, tracks, track_files, media)
     write_text(path, otio.adapters.write_to_string(timeline, "otio_json"))
 
 
