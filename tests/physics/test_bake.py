@@ -483,7 +483,7 @@ def test_npz_round_trip_and_independent_reader(tmp_path: Path):
     assert units["linear_velocities"].startswith("m/s")
     assert units["angular_velocities"].startswith("rad/s")
     assert Fraction(metadata["frame_rate"]) == Fraction(24000, 1001)
-    assert not list(tmp_path.glob("out/*.tmp")), "no temporary file left behind"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["shot.npz"], "only the file"
 
 
 # ---- cancellation and progress -----------------------------------------------------------
