@@ -23,6 +23,7 @@ from typing import Any
 
 from see1previs.core.events import Event
 from see1previs.core.scene import Scene
+from see1previs.core.scene_cameras import in_shooting_order
 
 GROUPS = ("props", "actors", "cues", "cameras", "shots")
 """Scene lists whose items have an ``id``."""
@@ -341,8 +342,7 @@ def reorder_shots(scene: Scene, shooting_order: Sequence[str]) -> Scene:
 
 def shooting_order(scene: Scene) -> list[str]:
     """Shot ids in shooting order (``order`` ascending, 0 = file order after numbered ones)."""
-    numbered = sorted((s for s in scene.shots if s.order > 0), key=lambda s: s.order)
-    return [s.id for s in numbered] + [s.id for s in scene.shots if s.order == 0]
+    return [shot.id for shot in in_shooting_order(scene.shots)]
 
 
 def move_cue(scene: Scene, cue_id: str, time: float) -> Scene:

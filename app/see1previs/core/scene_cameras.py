@@ -14,6 +14,7 @@ by the cinema layer, which knows them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -187,3 +188,13 @@ class Shot(SceneModel):
                 "in point must come before the out point"
             )
         return self
+
+
+def in_shooting_order(shots: Iterable[Shot]) -> list[Shot]:
+    """Shots in shooting order: numbered shots (``order`` 1, 2, 3…) first, ascending, then the
+    unnumbered ones (``order`` 0) in file order; ties keep file order.
+
+    The one ordering the shot list on screen and every export use, so a printed or exported
+    shot list reads in the same order as the one the director sees.
+    """
+    return sorted(shots, key=lambda shot: (shot.order == 0, shot.order))  # sorted() is stable

@@ -1,8 +1,17 @@
 """Which frames a shot covers and the order shots are shot in, shared by every exporter.
 
-A shot covers every scene frame whose time lies between its in and out points, both included,
-so a shot over the whole scene has ``duration · fps + 1`` frames. Frame numbers are the
-scene's (frame 0 at t = 0), counted exactly on the rational frame rate.
+Two spans, for two uses:
+
+- :func:`shot_frames`, the **samples**: every scene frame whose time lies between the in and
+  out points, both included, so a shot over the whole scene has ``duration · fps + 1``
+  frames. Camera tracks, USD and storyboards sample these (the out point's pose included).
+- :func:`cut_frames`, the **cut**: the frames whose start lies in ``[in, out)``, the out
+  point excluded as editorial counts it, so an 8 s shot at 24 fps is 192 frames, 8 s long.
+  The timeline, EDL, FCP XML and the shot list's frame count use these.
+
+Frame numbers are the scene's (frame 0 at t = 0), counted exactly on the rational frame
+rate. Shooting order is :func:`see1previs.core.scene_cameras.in_shooting_order`, the order
+the shot list on screen shows.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from see1previs.core.scene_cameras import Shot
+from see1previs.core.scene_cameras import Shot, in_shooting_order
 from see1previs.core.timebase import FrameRate
 
 # Shot times are typed in seconds; a time within a millionth of a frame of a frame's start
@@ -45,6 +54,22 @@ def shot_frames(shot: Shot, frame_rate: FrameRate) -> FrameSpan:
     return FrameSpan(first, last)
 
 
+def cut_frames(shot: Shot, frame_rate: FrameRate) -> FrameSpan:
+    """The frames of the shot's cut: those starting at or after the in point and before the
+    out point (``count`` = duration · fps when both points fall on frame starts).
+
+    A shot shorter than a frame, between two frame starts, is the one frame showing then.
+    """
+    first = math.ceil(Fraction(shot.start) * frame_rate.fps - _TOLERANCE)
+    end = math.ceil(Fraction(shot.end) * frame_rate.fps - _TOLERANCE)  # excluded
+    if end <= first:
+        first = math.floor(Fraction(shot.start) * frame_rate.fps + _TOLERANCE)
+        end = first + 1
+    return FrameSpan(first, end - 1)
+
+
 def shooting_order(shots: Iterable[Shot]) -> list[Shot]:
-    """Shots sorted by their ``order``, ties kept in file order."""
-    return sorted(shots, key=lambda shot: shot.order)  # sorted() is stable
+    """Shots in shooting order, as the shot list on screen shows them: numbered shots
+    ascending, then those with ``order`` 0 in file order (see
+    :func:`~see1previs.core.scene_cameras.in_shooting_order`)."""
+    return in_shooting_order(shots)
