@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
+from see1previs.core import commands as cmd
 from see1previs.core.scene_cameras import Shot
 from see1previs.core.timebase import FrameRate
-from see1previs.core import commands as cmd
 from see1previs.export.shots import cut_frames, shooting_order, shot_frames
 from tests.export import builders
 
