@@ -28,9 +28,10 @@ SHOTS = [
 
 
 def frames_in(start: float, end: float, fps: Fraction) -> list[int]:
-    """Brute force: every frame whose exact start time lies in [start, end]."""
-    lo, hi = Fraction(start) - Fraction(1, 10**6), Fraction(end) + Fraction(1, 10**6)
-    return [k for k in range(10_000) if lo <= k / fps <= hi]
+    """Brute force: every frame whose exact start time lies in [start, end), the out point
+    excluded as editorial counts it."""
+    lo, hi = Fraction(start) - Fraction(1, 10**6), Fraction(end) - Fraction(1, 10**6)
+    return [k for k in range(10_000) if lo <= k / fps < hi]
 
 
 @pytest.mark.parametrize("rate", [24, 23.976])
@@ -54,9 +55,12 @@ def test_one_clip_per_shot_in_shooting_order_with_exact_frame_ranges(rate, tmp_p
         assert source.start_time.value == expected[0]
         assert source.duration.value == len(expected)
         assert clip.duration().to_frames() == len(expected)
-    # The full-scene shot covers duration x fps + 1 frames at integer rates.
+    # A shot 2 s long is 2 s long: duration x fps frames, not one more.
     if rate == 24:
-        assert clips[0].source_range.duration.value == 2 * 24 + 1
+        assert clips[0].source_range.duration.value == 2 * 24
+    # Record timecode starts at 01:00:00:00.
+    start = timeline.global_start_time
+    assert otio.opentime.to_timecode(start, start.rate) == "01:00:00:00"
     total = sum(len(frames_in(s["start"], s["end"], fps)) for s in SHOTS)
     assert track.duration().to_frames() == total
 

@@ -1,16 +1,20 @@
 """The shots as an OpenTimelineIO timeline, for editorial: one clip per shot in shooting order.
 
 One video track holds one clip per shot, sorted by shooting order (``order``, ties in file
-order). Each clip's ``source_range`` is the shot's span in scene frames at the scene rate:
-it starts at the in-point frame and lasts every frame up to and including the out point.
-Rates are the float frame rate (23.976 is 24000/1001 as a float), the form OTIO and the NLE
-adapters expect.
+order). Each clip's ``source_range`` is the shot's cut in scene frames at the scene rate:
+it starts at the in-point frame and ends before the out point (``export.shots.cut_frames``),
+so a shot 8 s long is 8 s on the timeline. Rates are the float frame rate (23.976 is
+24000/1001 as a float), the form OTIO and the NLE adapters expect. The timeline's
+``global_start_time`` is 01:00:00:00, the editorial convention for record timecode.
+Each clip also carries its EDL-safe reel name and the shot's description and notes for the
+EDL and FCP XML adapters (:mod:`see1previs.export.editorial_marks`).
 
 The clip's media is the shot's previs movie when the caller names it (``media``: an
 ``ExternalReference`` with the movie's path relative to the timeline file, and the movie's
 range: the shot's frames, starting at its in-point timecode, so the clip's ``source_range``
-is the whole movie and an editor relinks nothing); otherwise a ``MissingReference`` whose
-available range is the whole scene, as a CSV is not media an NLE could relink to. The camera
+is the movie from its first frame and an editor relinks nothing); otherwise a
+``MissingReference`` whose available range is the whole scene, as a CSV is not media an NLE
+could relink to. The camera
 and lens travel in ``clip.metadata["see1"]``; when the caller gives them, the per-shot track
 files are named there too (``track_csv``, ``track_json``), relative to the timeline file.
 """
@@ -26,8 +30,9 @@ import opentimelineio as otio
 from see1previs.core.scene import Scene
 from see1previs.core.scene_cameras import Shot
 from see1previs.export import conventions
+from see1previs.export.editorial_marks import annotate_clip, record_start, reel_names
 from see1previs.export.files import ExportError, write_text
-from see1previs.export.shots import shooting_order, shot_frames
+from see1previs.export.shots import cut_frames, shooting_order, shot_frames
 
 if TYPE_CHECKING:
     from see1previs.cinema.tracks import CameraTrack
@@ -46,7 +51,7 @@ def build_timeline(
     ``media`` maps a shot id to its movie, relative to the timeline file."""
     rate = float(scene.frame_rate.fps)
     timeline = otio.schema.Timeline(name=scene.title)
-    timeline.global_start_time = otio.opentime.RationalTime(0, rate)
+    timeline.global_start_time = record_start(scene.frame_rate)
     timeline.metadata[METADATA_KEY] = {
         "scene_title": scene.title,
         "frame_rate": conventions.frame_rate_text(scene.frame_rate),
@@ -56,7 +61,9 @@ def build_timeline(
     video = otio.schema.Track(name="Shots", kind=otio.schema.TrackKind.Video)
     timeline.tracks.append(video)
     scene_frames = scene.frame_rate.frame_count(scene.duration)
-    for shot in shooting_order(shots):
+    ordered = shooting_order(shots)
+    reels = reel_names(shot.id for shot in ordered)
+    for shot in ordered:
         clip = _clip(scene, shot, tracks, rate, scene_frames, track_files or {})
         if media and shot.id in media:
             span = shot_frames(shot, scene.frame_rate)  # exactly the frames the movie holds
@@ -67,6 +74,7 @@ def build_timeline(
                     otio.opentime.RationalTime(span.count, rate),
                 ),
             )
+        annotate_clip(clip, shot, reels[shot.id])
         video.append(clip)
     return timeline
 
@@ -103,9 +111,10 @@ def _clip(
             f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake and "
             "evaluate the whole scene before exporting"
         )
+    cut = cut_frames(shot, scene.frame_rate)
     source = otio.opentime.TimeRange(
-        start_time=otio.opentime.RationalTime(span.first, rate),
-        duration=otio.opentime.RationalTime(span.count, rate),
+        start_time=otio.opentime.RationalTime(cut.first, rate),
+        duration=otio.opentime.RationalTime(cut.count, rate),
     )
     media = otio.schema.MissingReference(
         name=shot.id,
