@@ -98,11 +98,13 @@ OTHER_RENDERERS = {
 }
 
 
-# The USD Python modules the exporters use (``from pxr import Gf, Sdf, Usd, UsdGeom, Vt``) and
-# the ones those load in turn. The other schema modules (UsdPhysics, UsdSkel, UsdShade, ...)
-# are 60 MB the exports never touch; the C++ library keeps every schema either way.
+# The USD Python modules the exporters use (``from pxr import Gf, Sdf, Usd, UsdGeom, Vt``,
+# ``UsdSkel`` for actors, ``UsdShade`` and ``UsdLux`` for looks) and the ones those load in
+# turn (``Sdr``). The other schema modules (UsdPhysics, UsdVol, ...) are megabytes the exports
+# never touch; the C++ library keeps every schema either way.
 USD_MODULES = ["Ar", "Gf", "Kind", "Pcp", "Plug", "Sdf", "Tf", "Trace", "Ts", "Usd", "UsdGeom"]
 USD_MODULES += ["Vt", "Work"]
+USD_MODULES += ["Sdr", "UsdLux", "UsdShade", "UsdSkel"]
 
 
 def _unused_usd_modules() -> list[str]:

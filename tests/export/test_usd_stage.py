@@ -130,22 +130,22 @@ def test_bodies_follow_the_trajectory(stage_24):
 
 def test_bodies_are_drawn_with_their_simulated_shapes(stage_24):
     _, stage = stage_24
-    ball = UsdGeom.Sphere(stage.GetPrimAtPath("/World/Bodies/ball/Geom"))
+    ball = UsdGeom.Sphere(stage.GetPrimAtPath("/World/Bodies/ball/ball"))
     assert ball.GetRadiusAttr().Get() == pytest.approx(0.11)
     colour = ball.GetDisplayColorAttr().Get()[0]
     assert colour[0] == pytest.approx(1.0) and 0.2 < colour[1] < 0.25  # #ff8000 in linear RGB
-    crate = UsdGeom.Cube(stage.GetPrimAtPath("/World/Bodies/crate_1/Geom"))
+    crate = UsdGeom.Cube(stage.GetPrimAtPath("/World/Bodies/crate_1/crate_1"))
     bound = crate.ComputeLocalBound(0, UsdGeom.Tokens.default_).ComputeAlignedRange()
     assert np.allclose(bound.GetSize(), (0.3, 0.2, 0.1))
-    bottle = UsdGeom.Capsule(stage.GetPrimAtPath("/World/Bodies/bottle/Geom"))
+    bottle = UsdGeom.Capsule(stage.GetPrimAtPath("/World/Bodies/bottle/bottle"))
     assert bottle.GetHeightAttr().Get() == pytest.approx(0.2)
     assert bottle.GetAxisAttr().Get() == "Z"
-    tube = UsdGeom.Cylinder(stage.GetPrimAtPath("/World/Bodies/tube/Geom"))
+    tube = UsdGeom.Cylinder(stage.GetPrimAtPath("/World/Bodies/tube/tube"))
     assert tube.GetHeightAttr().Get() == pytest.approx(0.4)
-    actor = UsdGeom.Capsule(stage.GetPrimAtPath("/World/Bodies/mia/Geom"))
+    actor = UsdGeom.Capsule(stage.GetPrimAtPath("/World/Bodies/mia/mia"))
     radius, straight = actor.GetRadiusAttr().Get(), actor.GetHeightAttr().Get()
     assert straight + 2 * radius == pytest.approx(1.7)  # head to toe
-    wrench = UsdGeom.Mesh(stage.GetPrimAtPath("/World/Bodies/wrench/Geom"))
+    wrench = UsdGeom.Mesh(stage.GetPrimAtPath("/World/Bodies/wrench/wrench"))
     assert len(wrench.GetPointsAttr().Get()) == 8
 
 
@@ -156,7 +156,7 @@ def test_a_mesh_prop_without_its_mesh_gets_a_marked_stand_in(station, tmp_path):
         path, scene, station, builders.make_trajectory(scene), builders.make_tracks(scene)
     )
     stage = Usd.Stage.Open(str(path))
-    prim = stage.GetPrimAtPath("/World/Bodies/wrench/Geom")
+    prim = stage.GetPrimAtPath("/World/Bodies/wrench/wrench")
     assert prim.IsA(UsdGeom.Sphere)
     assert prim.GetAttribute("see1:standIn").Get() is True
 

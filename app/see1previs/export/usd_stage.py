@@ -9,9 +9,12 @@ Layout::
     /World                       default prim
       /Cameras/<id>              UsdGeomCamera, xformOp:transform per frame
       /Bodies/<id>               UsdGeomXform, translate + orient per frame
-        /Geom                    Sphere, Cube, Cylinder, Capsule or Mesh in the body frame
+        /<id>                    Sphere, Cube, Cylinder, Capsule or Mesh in the body frame
+      /Bodies/<actor>            SkelRoot of an articulated actor (see export.usd_skel)
       /Interior/Boundary         UsdGeomMesh, the cabin shell, faces toward the cabin
       /Interior/Fixtures         UsdGeomMesh, every fixture solid in one mesh
+      /Looks/<name>              UsdPreviewSurface materials from the scene colours
+      /Lights/<ring>_segment_NN  UsdLux RectLight per light-ring bar (see export.usd_looks)
 
 Cameras follow USD's own convention (look along local -Z, +Y up), which is the app's too, so
 no axis change is needed. Lens attributes are in tenths of a scene unit: on this metre stage
@@ -20,6 +23,8 @@ a 35 mm lens is written ``focalLength = 0.35`` and a 36.70 mm sensor width
 
 Prim names must be USD identifiers, so ids are sanitised ("CAM-A" becomes ``CAM_A``); the
 original id is kept in the string attribute ``see1:id`` and as the prim's display name.
+A body's geometry is named after the body too, so importers that fold a transform into its
+only child keep the body's name.
 """
 
 from __future__ import annotations
@@ -46,7 +51,10 @@ from see1previs.core.scene import (
     SphereShape,
 )
 from see1previs.export import conventions
+from see1previs.export.actor_skeleton import has_skeleton
 from see1previs.export.files import ExportError, atomic_file
+from see1previs.export.usd_looks import add_light_rings, add_material, bind_material, linear_rgb
+from see1previs.export.usd_skel import add_skinned_actor
 from see1previs.physics.bodies import placeholder_radius
 from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station
@@ -124,6 +132,7 @@ def build_stage(
     _add_cameras(stage, scene, tracks)
     _add_bodies(stage, scene, trajectory, body_meshes or {})
     _add_interior(stage, station)
+    add_light_rings(stage, station)
     return stage
 
 
@@ -208,7 +217,16 @@ def _add_bodies(
                 f"the baked trajectory has a body '{body_id}' that is not in the scene; bake "
                 "the scene again before exporting"
             ) from None
-        path = f"/World/Bodies/{usd_name(body_id, taken)}"
+        name = usd_name(body_id, taken)
+        path = f"/World/Bodies/{name}"
+        default = _ACTOR_COLOR if isinstance(body, Actor) else _PROP_COLOR
+        material = add_material(stage, f"{name}_material", body.color or default)
+        if isinstance(body, Actor) and has_skeleton(trajectory, body_id):
+            root, mesh = add_skinned_actor(stage, path, name, body, trajectory)
+            _tag(root.GetPrim(), body_id, body.name)
+            mesh.CreateDisplayColorAttr([_linear_rgb(body.color or default)])
+            bind_material(mesh.GetPrim(), material)
+            continue
         xform = UsdGeom.Xform.Define(stage, path)
         _tag(xform.GetPrim(), body_id, body.name)
         # Translate + orient rather than a matrix: USD slerps orient between samples, so a
@@ -222,9 +240,9 @@ def _add_bodies(
             translate.Set(Gf.Vec3d(*positions[frame].tolist()), time)
             w, x, y, z = orientations[frame].tolist()
             orient.Set(Gf.Quatd(w, Gf.Vec3d(x, y, z)), time)
-        geom = _body_geometry(stage, f"{path}/Geom", body, body_meshes.get(body_id))
-        default = _ACTOR_COLOR if isinstance(body, Actor) else _PROP_COLOR
+        geom = _body_geometry(stage, f"{path}/{name}", body, body_meshes.get(body_id))
         geom.CreateDisplayColorAttr([_linear_rgb(body.color or default)])
+        bind_material(geom.GetPrim(), material)
 
 
 def _body_geometry(
@@ -285,10 +303,13 @@ def _add_interior(stage: Usd.Stage, station: Station) -> None:
     # are seen from inside; single-sided, so a view from outside looks straight in.
     boundary = _mesh(stage, "/World/Interior/Boundary", station.boundary, smooth=True)
     boundary.CreateDisplayColorAttr([_linear_rgb(_INTERIOR_COLOR)])
+    bind_material(boundary.GetPrim(), add_material(stage, "Interior_wall", _INTERIOR_COLOR))
     if station.parts:
         solids = trimesh.util.concatenate([part.mesh for part in station.parts])
         fixtures = _mesh(stage, "/World/Interior/Fixtures", solids, smooth=False)
         fixtures.CreateDisplayColorAttr([_linear_rgb(_FIXTURE_COLOR)])
+        material = add_material(stage, "Interior_fixtures", _FIXTURE_COLOR)
+        bind_material(fixtures.GetPrim(), material)
 
 
 def _mesh(stage: Usd.Stage, path: str, mesh: trimesh.Trimesh, smooth: bool) -> UsdGeom.Mesh:
@@ -316,7 +337,4 @@ def _mesh(stage: Usd.Stage, path: str, mesh: trimesh.Trimesh, smooth: bool) -> U
 
 def _linear_rgb(color: str) -> Gf.Vec3f:
     """A '#rrggbb' display colour (sRGB) as the linear RGB USD expects in displayColor."""
-    channels = [int(color[i : i + 2], 16) / 255.0 for i in (1, 3, 5)]
-    return Gf.Vec3f(
-        *(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    )
+    return Gf.Vec3f(*linear_rgb(color))
