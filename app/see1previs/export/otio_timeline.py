@@ -11,12 +11,12 @@ EDL and FCP XML adapters (:mod:`see1previs.export.editorial_marks`).
 
 The clip's media is the shot's previs movie when the caller names it (``media``: an
 ``ExternalReference`` with the movie's path relative to the timeline file, and the movie's
-range: the shot's frames, starting at its in-point timecode, so the clip's ``source_range``
-is the movie from its first frame and an editor relinks nothing); otherwise a
-``MissingReference`` whose available range is the whole scene, as a CSV is not media an NLE
-could relink to. The camera
-and lens travel in ``clip.metadata["see1"]``; when the caller gives them, the per-shot track
-files are named there too (``track_csv``, ``track_json``), relative to the timeline file.
+range: the shot's cut, starting at its in-point timecode, so the clip's ``source_range``
+is the whole movie and an editor relinks nothing); otherwise a ``MissingReference`` whose
+available range is the whole scene, as a CSV is not media an NLE could relink to. The
+camera and lens travel in ``clip.metadata["see1"]``; when the caller gives them, the
+per-shot track files are named there too (``track_csv``, ``track_json``), relative to the
+timeline file.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def build_timeline(
     for shot in ordered:
         clip = _clip(scene, shot, tracks, rate, scene_frames, track_files or {})
         if media and shot.id in media:
-            span = shot_frames(shot, scene.frame_rate)  # exactly the frames the movie holds
+            span = cut_frames(shot, scene.frame_rate)  # exactly the frames the movie holds
             clip.media_reference = otio.schema.ExternalReference(
                 target_url=media[shot.id],
                 available_range=otio.opentime.TimeRange(
