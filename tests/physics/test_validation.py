@@ -258,10 +258,15 @@ def test_nothing_escapes_in_a_thousand_fast_launches():
             )
         scene = make_scene(props, duration=2.0, frame_rate=60)
         world = prepare_world(scene)
-        traj = bake(scene, world=world)
-        clearance = world.station.clearance(traj.positions.reshape(-1, 3)).reshape(
-            traj.positions.shape[:2]
-        )
+        # Stepped directly, not baked: the bake guard would stop at the first bounce that
+        # gains energy (a known problem, test_bounce_energy.py); this test is about the wall.
+        bodies = [world.by_id[p["id"]].body_id for p in props]
+        centres = []
+        for _ in range(250):  # 2 s in frames of 8 steps (16 ms)
+            world.step(8)
+            centres.append(world.data.xipos[bodies].copy())
+        centres = np.array(centres)
+        clearance = world.station.clearance(centres.reshape(-1, 3)).reshape(centres.shape[:2])
         worst = min(worst, float(np.min(clearance)))
         outside = clearance <= 0
         longest_outside = max(longest_outside, int(np.max(np.sum(outside, axis=0))))
@@ -274,7 +279,7 @@ def test_nothing_escapes_in_a_thousand_fast_launches():
     print(
         f"containment: {launches} launches at 1-10 m/s, all inside at the end; deepest "
         f"centre excursion into the wall {max(0.0, -worst) * 100:.1f} cm, longest "
-        f"{longest_outside} frame(s) at 60 fps"
+        f"{longest_outside} frame(s) of 16 ms"
     )
     assert launches == 1000
 
