@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import trimesh
+from scipy.spatial import QhullError
 
 from see1previs.core.asset_paths import scene_asset_path
+from see1previs.core.physical_limits import MAX_LENGTH, MIN_LENGTH
 from see1previs.core.scene import (
     Actor,
     BoxShape,
@@ -25,12 +27,13 @@ from see1previs.core.scene import (
     Prop,
     SphereShape,
 )
-from see1previs.station.collision import convex_pieces
+from see1previs.physics.piece_cache import mesh_pieces
 from see1previs.station.mesh_files import read_mesh_nodes
 from see1previs.station.mesh_size import size_problem
 from see1previs.station.repair import clean
 
 MAX_MESH_FACES = 200_000
+MIN_MOMENT = 1e-12  # kg·m²; MuJoCo refuses moments below about 1e-15
 HUMAN_DENSITY = 985.0  # kg/m³, whole-body average (lungs included)
 
 
@@ -103,7 +106,25 @@ def plan_prop(prop: Prop, index: int, scene_dir: Path | None) -> BodyPlan:
     if prop.inertia is not None:
         inertia = np.array(prop.inertia, dtype=float)
     plan.inertia = np.diag(inertia) if np.ndim(inertia) == 1 else np.asarray(inertia)
+    _check_mass_properties(plan)
     return plan
+
+
+def _check_mass_properties(plan: BodyPlan) -> None:
+    """Refuse mass properties MuJoCo would reject while compiling, naming the prop.
+
+    The scene's physical ranges keep props well inside; this catches what they cannot see,
+    such as a mesh whose volume is concentrated in a sliver.
+    """
+    moments = np.linalg.eigvalsh(plan.inertia) if np.all(np.isfinite(plan.inertia)) else None
+    if moments is None or not np.all(np.isfinite(plan.com)) or moments.min() < MIN_MOMENT:
+        shown = "not finite" if moments is None else ", ".join(f"{m:.3g}" for m in moments)
+        raise BodySetupError(
+            plan.json_path,
+            f"its principal moments of inertia ({shown} kg·m²) are too small for the physics "
+            f"to simulate (at least {MIN_MOMENT:g}); give it more mass or a larger shape, or "
+            "set its 'inertia'",
+        )
 
 
 def plan_actor(actor: Actor, index: int) -> BodyPlan:
@@ -158,17 +179,59 @@ def capsule_inertia(mass: float, radius: float, length: float) -> np.ndarray:
 
 def _plan_mesh(plan: BodyPlan, shape: MeshShape, path: str, scene_dir: Path | None) -> np.ndarray:
     mesh = load_prop_mesh(scene_asset_path(shape.file, scene_dir), f"{path}.shape.file")
+    _check_mesh_size(mesh, shape, f"{path}.shape")
     mesh.apply_scale(shape.scale)
     plan.mesh = mesh
     if not mesh.is_volume:
         # Open or self-intersecting meshes have no well-defined volume: use the hull's.
-        mesh = mesh.convex_hull
+        try:
+            mesh = mesh.convex_hull
+        except QhullError as exc:  # points too close to a plane for any solid around them
+            raise BodySetupError(
+                f"{path}.shape.file",
+                f"mesh file '{shape.file}' encloses no volume; a prop needs a solid shape",
+            ) from exc
     plan.volume = float(mesh.volume)
     plan.com = np.array(mesh.center_mass, dtype=float)
     unit_density = mesh.moment_inertia / mesh.mass  # per kg, about the COM, mesh axes
-    plan.hulls = convex_pieces(mesh)
+    plan.hulls = mesh_pieces(mesh)
     plan.bounding_radius = float(np.max(np.linalg.norm(mesh.vertices, axis=1)))
     return unit_density * plan.mass
+
+
+def _check_mesh_size(mesh: trimesh.Trimesh, shape: MeshShape, path: str) -> None:
+    """Refuse a mesh whose size at ``shape.scale`` is outside a prop's range (1 mm to 6 m).
+
+    Measured before scaling, so an absurd scale is refused without computing with it, and
+    along the mesh's principal axes, so a single triangle or a sheet with no thickness is
+    called flat however it is turned.
+    """
+    vertices = np.asarray(mesh.vertices, dtype=float)
+    centred = vertices - vertices.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    with np.errstate(over="ignore"):
+        extents = np.ptp(centred @ axes.T, axis=0) * shape.scale
+    largest, thinnest = float(np.max(extents)), float(np.min(extents))
+    what = f"mesh file '{shape.file}' at scale {shape.scale:g}"
+    if not largest <= MAX_LENGTH:
+        across = f"{largest:.4g} m" if math.isfinite(largest) else "beyond any size"
+        raise BodySetupError(
+            f"{path}.scale",
+            f"{what} is {across} across; a prop must fit the module ({MAX_LENGTH:g} m "
+            "across): check the scale (0.001 for a file in millimetres)",
+        )
+    if largest < MIN_LENGTH:
+        raise BodySetupError(
+            f"{path}.scale",
+            f"{what} is {largest:.3g} m across; props must be at least {MIN_LENGTH:g} m "
+            "(1 mm): check the scale (1 for a file in metres)",
+        )
+    if thinnest < MIN_LENGTH:
+        raise BodySetupError(
+            f"{path}.file",
+            f"{what} is flat ({thinnest:.3g} m thick); a prop needs a solid shape at least "
+            f"{MIN_LENGTH:g} m (1 mm) thick in every direction",
+        )
 
 
 def load_prop_mesh(file_path: Path, json_path: str) -> trimesh.Trimesh:

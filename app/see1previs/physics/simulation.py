@@ -19,6 +19,7 @@ from see1previs.physics.bake import (
     resume_point,
     station_for,
 )
+from see1previs.physics.bake_budget import bake_memory_problem
 from see1previs.physics.bodies import BodySetupError
 from see1previs.physics.cache import BakeCache, bake_key
 from see1previs.physics.cache_entry import Expected
@@ -30,7 +31,7 @@ from see1previs.station.model import Station, StationError
 
 
 class SceneSetupError(Exception):
-    """The scene is valid JSON and schema but cannot be simulated as placed."""
+    """The scene is valid JSON and schema but cannot be simulated: placement, meshes, size."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
@@ -50,7 +51,11 @@ class BakeResult:
 
 
 def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
-    """Compile the scene's world and check every body's start placement."""
+    """Compile the scene's world, check every body's start placement and the bake's memory.
+
+    Everything that would stop a bake is found here, before it starts: ``validate`` runs
+    exactly this, so a scene it calls valid can be simulated.
+    """
     try:
         station = station_for(scene, scene_dir)
     except StationError as exc:
@@ -63,6 +68,9 @@ def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
     except BodySetupError as exc:
         raise SceneSetupError([(exc.path, exc.message)]) from exc
     problems = placement_problems(world)
+    too_big = bake_memory_problem(world, scene)
+    if too_big is not None:
+        problems.append(too_big)
     if problems:
         raise SceneSetupError(problems)
     return world

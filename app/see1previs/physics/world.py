@@ -18,6 +18,7 @@ Physics choices (see docs/physics-validation.md for the checks):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,14 +28,20 @@ import numpy as np
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import Actor, Prop, Scene
 from see1previs.physics.actors import ActorRig, add_actor, compile_rig
-from see1previs.physics.bodies import BodyPlan, plan_actor, plan_humanoid, plan_prop
+from see1previs.physics.bodies import (
+    BodyPlan,
+    BodySetupError,
+    plan_actor,
+    plan_humanoid,
+    plan_prop,
+)
 from see1previs.physics.contact_model import (
     CONTACT_SOLIMP,
     INTEGRATOR,
     contact_solref,
     dampratio_for_restitution,
 )
-from see1previs.station.collision import boundary_tiles, convex_pieces
+from see1previs.physics.piece_cache import interior_pieces
 from see1previs.station.model import Station
 
 TILE_THICKNESS = 0.25  # m; thick enough that a body squeezed into the wall is pushed back in
@@ -139,7 +146,10 @@ class World:
             else:
                 _add_body(spec, kind, plan, item, scene, geom_owner_names)
 
-        model = spec.compile()
+        try:
+            model = spec.compile()
+        except ValueError as exc:
+            raise compile_error(exc, [plan for _, plan, _ in plans]) from exc
         handles = []
         geom_link: dict[int, str] = {}
         for kind, plan, item in plans:
@@ -292,6 +302,20 @@ def _fluid_kwargs(scene: Scene, drag_coefficient: float | None) -> dict:
     }
 
 
+_ELEMENT_NAME = re.compile(r"Element name '([^'/]+)")
+
+
+def compile_error(exc: ValueError, plans: list[BodyPlan]) -> BodySetupError:
+    """MuJoCo's refusal to compile, as a problem of the body it names (if it names one)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = (lines[0] if lines else "").removeprefix("Error:").strip()
+    named = _ELEMENT_NAME.search(str(exc))
+    for plan in plans:
+        if named is not None and named.group(1) == plan.id:
+            return BodySetupError(plan.json_path, f"cannot be simulated: {reason}")
+    return BodySetupError("", f"the scene cannot be simulated: {reason}")
+
+
 def _material_geom_kwargs(restitution: float, friction: float, timestep: float):
     damping = dampratio_for_restitution(round(restitution, 6), timestep)
     return {
@@ -325,16 +349,17 @@ def _add_interior(
         "priority": 0,
         "rgba": [0.6, 0.6, 0.65, 1.0],
     }
-    for index, tile in enumerate(boundary_tiles(station.boundary, thickness=TILE_THICKNESS)):
+    pieces = interior_pieces(station, TILE_THICKNESS)  # computed once per interior
+    for index, tile in enumerate(pieces.tiles):
         name = f"{STATION_BODY_PREFIX}tile{index}"
         spec.add_mesh(name=name, uservert=tile.ravel().tolist())
         spec.worldbody.add_geom(
             name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
         )
         owners.append((name, "station"))
-    for part_index, part in enumerate(station.parts):
+    for part_index, (part, part_pieces) in enumerate(zip(station.parts, pieces.parts, strict=True)):
         owner = f"station:{part.fixture_id}" if part.fixture_id else "station"
-        for piece_index, piece in enumerate(convex_pieces(part.mesh)):
+        for piece_index, piece in enumerate(part_pieces):
             name = f"{STATION_BODY_PREFIX}part{part_index}_{piece_index}"
             spec.add_mesh(name=name, uservert=np.asarray(piece).ravel().tolist())
             spec.worldbody.add_geom(
