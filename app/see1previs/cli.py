@@ -1,8 +1,9 @@
 """The ``see1-previs`` command line: headless validate / simulate / schema for pipeline TDs,
 and ``open`` for the desktop app.
 
-Errors a user can act on are printed as plain messages (exit 1); ``--debug`` adds the
-traceback. Long bakes show a progress bar when stderr is a terminal.
+Errors a user can act on are printed as plain messages (exit 1); anything else is a bug and
+is printed as one "internal error" line. Only ``--debug`` adds a traceback. Long bakes show a
+progress bar when stderr is a terminal.
 """
 
 from __future__ import annotations
@@ -160,16 +161,19 @@ def _run(command, args: argparse.Namespace) -> int:
         return 130
     except Exception as exc:
         message = _user_message(exc)
-        if message is None or args.debug:
+        if getattr(args, "debug", False):
             traceback.print_exc()
-        if message is None:
-            print(
-                f"see1-previs: internal error: {exc} (run with --debug and report it)",
-                file=sys.stderr,
-            )
-            return EXIT_PROBLEM
-        print(message, file=sys.stderr)
+        print(message if message is not None else _internal_error(exc), file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def _internal_error(exc: BaseException) -> str:
+    """One line for a bug: what went wrong, and how to get the details for a report."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    what = type(exc).__name__ + (f": {detail}" if detail else "")
+    return f"see1-previs: internal error ({what}); run with --debug to see where, and report it"
 
 
 def _user_message(exc: Exception) -> str | None:
@@ -193,7 +197,7 @@ def _user_message(exc: Exception) -> str | None:
             f"  {path}: {message}" for path, message in exc.problems
         )
     if isinstance(exc, SceneSetupError):
-        return "scene cannot be simulated as placed:\n" + "\n".join(
+        return "scene cannot be simulated:\n" + "\n".join(
             f"  {path}: {message}" for path, message in exc.problems
         )
     if isinstance(exc, OSError):
@@ -382,10 +386,30 @@ def cmd_open(args: argparse.Namespace) -> int:
     scene = args.scene
     if scene is not None and not scene.exists():
         raise CliError(f"see1-previs: no scene file at {scene}")
+    if not _display_available():
+        # Qt would abort the process; say why, and what is wrong with the scene if anything.
+        if scene is not None:
+            _check_opens(scene)
+        raise CliError(
+            "see1-previs: open shows a window, and there is no display here (neither DISPLAY "
+            "nor WAYLAND_DISPLAY is set); use validate, simulate or export without one"
+        )
     # Qt is imported only here, so every other command runs where no GUI is installed.
     from see1previs.gui.app import main as run_app
 
     return run_app(scene)
+
+
+def _check_opens(path: Path) -> None:
+    """Raise "Cannot open scene" with every problem when the scene file does not load."""
+    from see1previs.core.scenefile import SceneFileError, load_scene
+
+    try:
+        load_scene(path)
+    except SceneFileError as exc:
+        raise CliError(
+            "\n".join([f"Cannot open scene: {path}", *(f"  {issue}" for issue in exc.issues)])
+        ) from exc
 
 
 def cmd_rehearse(args: argparse.Namespace) -> int:

@@ -38,13 +38,23 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 
 def create_window(scene_path: str | Path | None = None):
-    """A shown main window on ``scene_path`` (or a new scene); the app must exist."""
+    """A shown main window on ``scene_path`` (or a new scene); the app must exist.
+
+    A scene that cannot be opened is reported in the window ("Cannot open scene") and the
+    window starts on a new scene instead. Should anything else fail, the window's worker
+    threads are stopped before the error goes on: Qt aborts the whole process when a running
+    thread is destroyed.
+    """
     from see1previs.gui.main_window import MainWindow
 
     window = MainWindow()
-    if scene_path is not None and not window.open_file(Path(scene_path), confirm=False):
-        window.new_file()
-    window.show()
+    try:
+        if scene_path is not None and not window.open_file(Path(scene_path), confirm=False):
+            window.new_file()
+        window.show()
+    except BaseException:
+        window.shutdown()
+        raise
     return window
 
 

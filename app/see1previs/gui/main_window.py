@@ -438,6 +438,14 @@ class MainWindow(QMainWindow):
             self.report_error("Cannot open scene", str(exc))
             self._forget_recent(Path(path))
             return False
+        except Exception as exc:  # a bug while loading: say so, keep the window working
+            log.exception("opening %s failed", path)
+            self.report_error(
+                "Cannot open scene",
+                f"{path}: an internal error stopped the loading ({type(exc).__name__}: {exc}). "
+                "Please report it with the scene file.",
+            )
+            return False
         self.autosaver.discard()
         self._remember_recent(self.session.path)
         self.status_label.setText(f"Opened {self.session.path}")
