@@ -10,7 +10,8 @@ The CSV starts with comment lines beginning with ``#`` (units, frame, camera, sh
 sensor, lens), then one header row; readers skip lines starting with ``#``. The JSON is one
 object with ``format``, ``units``, ``frame``, camera and shot metadata and a ``frames`` list
 of objects keyed by the same column names. Pan is the azimuth of the view from +X toward +Y,
-tilt its elevation above the XY plane, roll the angle from the level horizon (studio +Z up).
+tilt its elevation above the XY plane, roll the angle from the level horizon (studio +Z up);
+pan and roll are continuous from frame to frame (unwrapped), so they may pass ±180.
 """
 
 from __future__ import annotations
@@ -70,9 +71,9 @@ UNITS = {
     "qx": conventions.QUATERNION,
     "qy": conventions.QUATERNION,
     "qz": conventions.QUATERNION,
-    "pan_deg": "degrees, azimuth of the view from +X toward +Y",
+    "pan_deg": "degrees, azimuth of the view from +X toward +Y, continuous (unwrapped)",
     "tilt_deg": "degrees, elevation of the view above the XY plane",
-    "roll_deg": "degrees, from the level horizon (studio +Z up)",
+    "roll_deg": "degrees, from the level horizon (studio +Z up), continuous (unwrapped)",
     "focal_mm": "mm",
     "focus_m": "m, from the lens along the view",
     "f_stop": "f-number",
@@ -114,9 +115,10 @@ def track_rows(track: CameraTrack, shot: Shot, frame_rate: FrameRate) -> list[Ro
     orientations = quat.normalize(track.orientations[frames])
     rotations = quat.to_matrix(orientations)
     width, height = track.optics.sensor_width_mm, track.optics.sensor_height_mm
+    angles = continuous_pan_tilt_roll(rotations)
     rows = []
     for i, frame in enumerate(frames.tolist()):
-        pan, tilt, roll = framing.pan_tilt_roll(rotations[i])
+        pan, tilt, roll = (float(a) for a in angles[i])
         x, y, z = (float(v) for v in track.positions[frame])
         qw, qx, qy, qz = (float(v) for v in orientations[i])
         focal = float(track.focal_mm[frame])
@@ -145,6 +147,22 @@ def track_rows(track: CameraTrack, shot: Shot, frame_rate: FrameRate) -> list[Ro
     return rows
 
 
+def continuous_pan_tilt_roll(rotations: np.ndarray) -> np.ndarray:
+    """(F, 3) pan, tilt, roll in degrees, unwrapped from frame to frame.
+
+    Each angle alone is the principal value of :func:`framing.pan_tilt_roll` (pan and roll in
+    (-180, 180]); a camera looking along -X then flips between -180 and +180 from one frame to
+    the next, which spins a keyed channel through 360 degrees. Pan and roll are unwrapped:
+    each frame's value is the one within 180 degrees of the frame before, the first frame
+    keeps its principal value, and every value still equals the principal one modulo 360.
+    """
+    angles = np.array([framing.pan_tilt_roll(r) for r in np.asarray(rotations)], dtype=float)
+    if len(angles) > 1:
+        angles[:, 0] = np.unwrap(angles[:, 0], period=360.0)
+        angles[:, 2] = np.unwrap(angles[:, 2], period=360.0)
+    return angles.reshape(-1, 3)
+
+
 def write_track_csv(
     track: CameraTrack, shot: Shot, frame_rate: FrameRate, path: Path | str
 ) -> None:
@@ -161,10 +179,31 @@ def write_track_csv(
     write_text(path, buffer.getvalue())
 
 
+JSON_STYLES = ("see1", "opentrackio")
+
+
 def write_track_json(
-    track: CameraTrack, shot: Shot, frame_rate: FrameRate, path: Path | str
+    track: CameraTrack,
+    shot: Shot,
+    frame_rate: FrameRate,
+    path: Path | str,
+    *,
+    style: str = "see1",
 ) -> None:
-    """Write the shot's camera track as one JSON object with a ``frames`` list."""
+    """Write the shot's camera track as one JSON object with a ``frames`` list.
+
+    ``style="opentrackio"`` writes OpenTrackIO samples instead, one per frame (see
+    :mod:`see1previs.export.opentrackio`).
+    """
+    if style not in JSON_STYLES:
+        raise ExportError(
+            f"unknown track JSON style '{style}'; choose from {', '.join(JSON_STYLES)}"
+        )
+    if style == "opentrackio":
+        from see1previs.export.opentrackio import write_track_opentrackio
+
+        write_track_opentrackio(track, shot, frame_rate, path)
+        return
     rows = track_rows(track, shot, frame_rate)
     optics = track.optics
     span = shot_frames(shot, frame_rate)
@@ -225,6 +264,9 @@ def _checked_span(track: CameraTrack, shot: Shot, frame_rate: FrameRate) -> Fram
             f"{frame_rate}; evaluate it again"
         )
     return span
+
+
+checked_span = _checked_span  # for the other per-shot camera writers (.chan, OpenTrackIO)
 
 
 def _header(
