@@ -4,11 +4,15 @@ Layout of the output folder::
 
     stage.usda                      cameras, bodies and interior (USD)
     timeline.otio                   one clip per shot in shooting order (OpenTimelineIO)
+    timeline.edl                    the same cut as a CMX 3600 EDL (export.editorial)
+    timeline.xml                    the same cut as Final Cut Pro 7 XML (export.editorial)
     shot_list.csv                   one row per shot in shooting order
     tracks/<shot>_<camera>.csv      per-shot camera track, one row per frame
     tracks/<shot>_<camera>.json     the same track as JSON
     storyboards/<shot>_<n>_<pos>.png first, middle and last frame (see session.export_job)
     shot_list.pdf                   the shot list with storyboards (see session.export_job)
+    movies/<shot>_<camera>.mp4      per-shot previs movie, H.264 (export.previs_movies)
+    movies/previs_cut.mp4           every shot in shooting order in one movie
     manifest.json                   every file above with its size and SHA-256, written last
 
 The new folder replaces an earlier export's as a whole (see :mod:`see1previs.export.files`):
@@ -25,9 +29,17 @@ import trimesh
 
 from see1previs.core.scene import Scene
 from see1previs.export.camera_tracks import write_track_csv, write_track_json
+from see1previs.export.editorial import write_edl, write_fcp_xml
 from see1previs.export.files import MANIFEST_FILE, ExportError, staged_output
-from see1previs.export.formats import FORMATS
+from see1previs.export.formats import DEFAULT_FORMATS, FORMATS
 from see1previs.export.otio_timeline import write_otio_timeline
+from see1previs.export.previs_movies import (
+    MOVIES_FOLDER,
+    FrameSource,
+    MovieProgress,
+    movie_files,
+    write_previs_movies,
+)
 from see1previs.export.shot_list_csv import ShotListRow, shot_list_rows, write_shot_list_csv
 from see1previs.export.shots import shooting_order
 from see1previs.export.usd_stage import write_usd_stage
@@ -39,6 +51,8 @@ if TYPE_CHECKING:
 
 STAGE_FILE = "stage.usda"
 TIMELINE_FILE = "timeline.otio"
+EDL_FILE = "timeline.edl"
+FCP_XML_FILE = "timeline.xml"
 SHOT_LIST_FILE = "shot_list.csv"
 TRACKS_FOLDER = "tracks"
 # What an export puts at the top of its folder: a folder holding one of them (and no manifest,
@@ -46,10 +60,13 @@ TRACKS_FOLDER = "tracks"
 EXPORT_NAMES = (
     STAGE_FILE,
     TIMELINE_FILE,
+    EDL_FILE,
+    FCP_XML_FILE,
     SHOT_LIST_FILE,
     TRACKS_FOLDER,
     "shot_list.pdf",
     "storyboards",
+    MOVIES_FOLDER,
     MANIFEST_FILE,
 )
 
@@ -68,19 +85,28 @@ def export_camera_plan(
     *,
     shot_rows: Sequence[ShotListRow] | None = None,
     body_meshes: Mapping[str, trimesh.Trimesh] | None = None,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     extra: Callable[[Path], list[str]] | None = None,
+    movie_frames: FrameSource | None = None,
+    movie_progress: MovieProgress | None = None,
 ) -> list[Path]:
     """Write every camera-plan file into ``out_dir``; returns the paths written.
 
     ``shot_rows`` are the analysed shot-list rows; without them the shot list has the lens,
     focus and timing of each shot and empty framing, movement, subjects and warnings.
+    The ``movies`` format needs ``movie_frames``, the renderer that draws each frame (see
+    :mod:`see1previs.export.previs_movies`); ``movie_progress`` hears (frames done, total).
     """
     out_dir = Path(out_dir)
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ExportError(
             f"unknown export format {', '.join(unknown)}; choose from {', '.join(FORMATS)}"
+        )
+    if "movies" in formats and movie_frames is None:
+        raise ExportError(
+            "the movies format needs a renderer for the frames; export with "
+            "see1previs.session.export_job.export_scene, which provides one"
         )
     for shot in scene.shots:
         if shot.camera not in tracks:
@@ -107,11 +133,29 @@ def export_camera_plan(
             write_shot_list_csv(rows, staging / SHOT_LIST_FILE)
             written.append(SHOT_LIST_FILE)
         if "otio" in formats:
-            write_otio_timeline(staging / TIMELINE_FILE, scene, scene.shots, tracks, track_files)
+            write_otio_timeline(
+                staging / TIMELINE_FILE,
+                scene,
+                scene.shots,
+                tracks,
+                track_files,
+                media=movie_files(scene) if "movies" in formats else None,
+            )
             written.append(TIMELINE_FILE)
+        cut_media = movie_files(scene) if "movies" in formats else None
+        if "edl" in formats:
+            write_edl(staging / EDL_FILE, scene, scene.shots, tracks, media=cut_media)
+            written.append(EDL_FILE)
+        if "fcpxml" in formats:
+            write_fcp_xml(staging / FCP_XML_FILE, scene, scene.shots, tracks, media=cut_media)
+            written.append(FCP_XML_FILE)
         if "usd" in formats:
             write_usd_stage(staging / STAGE_FILE, scene, station, trajectory, tracks, body_meshes)
             written.append(STAGE_FILE)
         if extra is not None:
             written += extra(staging)  # more files (storyboards, PDF) under the same guarantee
+        if "movies" in formats and movie_frames is not None:
+            written += write_previs_movies(
+                staging, scene, tracks, movie_frames, progress=movie_progress
+            )
     return [out_dir / name for name in [*written, MANIFEST_FILE]]

@@ -16,16 +16,18 @@ from see1previs.cinema.tracks import CameraTrack, evaluate_camera
 from see1previs.core.scene import Scene
 from see1previs.export.camera_plan import export_camera_plan
 from see1previs.export.files import ExportError
-from see1previs.export.formats import FORMATS
+from see1previs.export.formats import DEFAULT_FORMATS
 from see1previs.export.shot_list_csv import shot_list_rows
 from see1previs.export.shot_list_pdf import write_shot_list_pdf
 from see1previs.physics.cache import BakeCache
 from see1previs.physics.simulation import BakeResult, simulate
 from see1previs.render.camera_view import CameraView
+from see1previs.render.previs_frames import MOVIE_WIDTH, MovieFrames
 from see1previs.render.storyboard import render_storyboard
 
 Progress = Callable[[str, float], None]
 STORYBOARD_WIDTH = 640  # pixels; the height follows the sensor's aspect ratio
+MOVIE_SHARE = 0.75  # of the progress bar, when movies are made: every frame is rendered
 
 
 @dataclass
@@ -41,15 +43,27 @@ def export_scene(
     scene_dir: Path | None,
     out_dir: Path,
     *,
-    formats: Sequence[str] = FORMATS,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     cache: BakeCache | None = None,
     progress: Progress | None = None,
 ) -> SceneExport:
-    """Bake (or load the cached bake), evaluate every camera and write the chosen formats."""
+    """Bake (or load the cached bake), evaluate every camera and write the chosen formats.
+
+    ``progress`` hears (stage, fraction of the whole job); with movies, the last stage is
+    "rendering movies: <done>/<total> frames".
+    """
+    movie_share = MOVIE_SHARE if "movies" in formats else 0.0
 
     def report(stage: str, fraction: float) -> None:
         if progress is not None:
-            progress(stage, fraction)
+            progress(stage, fraction if stage == "written" else fraction * (1.0 - movie_share))
+
+    def report_movies(done: int, total: int) -> None:
+        if progress is not None:
+            progress(
+                f"rendering movies: {done}/{total} frames",
+                1.0 - movie_share + movie_share * done / max(total, 1),
+            )
 
     if not scene.shots:
         raise ExportError("the scene has no shots to export; add a shot for a camera first")
@@ -109,17 +123,26 @@ def export_scene(
             written.append("shot_list.pdf")
         return written
 
-    files = export_camera_plan(
-        out_dir,
-        scene,
-        result.station,
-        result.trajectory,
-        tracks,
-        shot_rows=rows,
-        # Mesh props appear in USD with the geometry the physics already read.
-        body_meshes={h.id: h.plan.mesh for h in result.world.bodies if h.plan.mesh is not None},
-        formats=[f for f in formats if f not in ("storyboards", "pdf")],
-        extra=storyboards_and_pdf,
-    )
+    movie_view = CameraView(result.world, width=MOVIE_WIDTH) if "movies" in formats else None
+    try:
+        files = export_camera_plan(
+            out_dir,
+            scene,
+            result.station,
+            result.trajectory,
+            tracks,
+            shot_rows=rows,
+            # Mesh props appear in USD with the geometry the physics already read.
+            body_meshes={h.id: h.plan.mesh for h in result.world.bodies if h.plan.mesh is not None},
+            formats=[f for f in formats if f not in ("storyboards", "pdf")],
+            extra=storyboards_and_pdf,
+            movie_frames=(
+                MovieFrames(movie_view, scene, result.trajectory) if movie_view else None
+            ),
+            movie_progress=report_movies,
+        )
+    finally:
+        if movie_view is not None:
+            movie_view.close()
     report("written", 1.0)
     return SceneExport(files=files, tracks=tracks, analyses=analyses, bake=result)
