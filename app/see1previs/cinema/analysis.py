@@ -3,8 +3,17 @@
 For every frame of a shot, each prop and actor is projected through the camera (pinhole,
 the sensor's aspect): in frame if its centre lands inside the image in front of the lens and
 nothing solid (the wall, another body) lies on the line of sight. The primary subject is the
-camera's look-at target, else its focus target, else the nearest actor in frame; its framing
-size (ECU…EWS) follows from the person's projected height. The camera's movement over the
+camera's look-at target, else its focus target, else the nearest actor in frame.
+
+The shot size comes from what is in frame, every subject, not from where the camera aims:
+people dominate. An actor is *meaningfully in frame* when in frame for at least a third of
+the shot; the size (ECU…EWS) is that of the person the frame is composed on — the primary
+subject if it is such an actor, else the one filling the most of the frame height (the
+nearest) — from their projected height at the shot's middle frame. Only when no person is
+meaningfully in frame does a camera aimed at a prop read INSERT. The angle (eye level, high,
+low, overhead, worm's eye, with "dutch" when the horizon is rolled) is measured against that
+person's eye line and head-up axis — in zero g a person's up, not the studio's — or, with no
+person, against the studio's reference up. The camera's movement over the
 shot is classified from its track (static, pan, tilt, roll, push in, pull out, truck,
 pedestal, orbit, float). Warnings name the frame range and the problem: another camera or
 its operator in frame, the subject out of focus or out of frame, the camera inside the wall
@@ -14,6 +23,7 @@ a shot of its own at the same time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,11 +58,13 @@ class ShotAnalysis:
     shot_id: str
     camera_id: str
     primary: str | None
-    framing: str  # shot size of the primary subject at the shot's middle frame
+    framing: str  # shot size at the middle frame, from every subject in frame (people first)
     movement: str
     subjects: list[str]  # bodies in frame at some point, in order of first appearance
     in_frame: dict[str, np.ndarray] = field(default_factory=dict)  # body -> (frames,) bool
     warnings: list[ShotWarning] = field(default_factory=list)
+    angle: str = ""  # "eye level", "high angle", … ("dutch" added when the horizon rolls)
+    framed_on: str | None = None  # the person the size and angle are measured on, if any
 
 
 @dataclass
@@ -103,18 +115,21 @@ def analyse_shot(
         (b for b in bodies.ids if in_frame[b].any()), key=lambda b: int(np.argmax(in_frame[b]))
     )
     primary = _primary(camera, bodies, in_frame, positions, trajectory, frames)
+    view = _ShotView(shot, camera, track, frames, times, positions, rotations, sensor)
+    framed_on = _framed_on(primary, view, bodies, trajectory, in_frame)
     analysis = ShotAnalysis(
         shot_id=shot.id,
         camera_id=camera.id,
         primary=primary,
-        framing=_framing(primary, bodies, trajectory, frames, positions, rotations, track, sensor),
+        framing=_framing(primary, framed_on, view, bodies, trajectory),
         movement=classify_movement(
             positions, rotations, _subject_path(primary, trajectory, frames)
         ),
         subjects=subjects,
         in_frame=in_frame,
+        angle=camera_angle(view, bodies, trajectory, framed_on),
+        framed_on=framed_on,
     )
-    view = _ShotView(shot, camera, track, frames, times, positions, rotations, sensor)
     analysis.warnings += _warnings(
         view, scene, station, trajectory, bodies, in_frame, primary, tracks
     )
@@ -221,27 +236,103 @@ def _primary(camera, bodies, in_frame, cam_positions, trajectory, frames) -> str
     return nearest
 
 
-def _framing(primary, bodies, trajectory, frames, positions, rotations, track, sensor) -> str:
-    """Shot size of the primary subject at the middle frame (people only; props: INSERT)."""
+MEANINGFUL_SHARE = 1 / 3  # of the shot's frames a person must be in frame to set the size
+HIGH_ANGLE_DEG = 15.0
+OVERHEAD_DEG = 60.0
+DUTCH_DEG = 10.0
+
+
+def _person_fraction(view: _ShotView, bodies: _Scene3D, trajectory, actor_id: str) -> float:
+    """Frame heights the person fills at the shot's middle frame (0 if behind the lens)."""
+    middle = len(view.frames) // 2
+    frame = view.frames[middle]
+    b = bodies.ids.index(actor_id)
+    _, depth = project(
+        trajectory.positions[frame, b][None],
+        view.positions[middle],
+        view.rotations[middle],
+        view.track.focal_mm[frame],
+        view.sensor,
+    )
+    if depth[0] <= NEAR_CLIP_M:
+        return 0.0
+    return optics.image_height_fraction(
+        bodies.actors[actor_id].height,
+        float(depth[0]),
+        float(view.track.focal_mm[frame]),
+        view.sensor[1],
+    )
+
+
+def _framed_on(primary, view: _ShotView, bodies: _Scene3D, trajectory, in_frame) -> str | None:
+    """The person the frame is composed on: the primary subject if it is a person meaningfully
+    in frame, else the meaningfully-in-frame person filling the most of the frame; None when
+    no person is meaningfully in frame."""
+    people = [
+        actor_id
+        for actor_id in bodies.actors
+        if in_frame[actor_id].mean() >= MEANINGFUL_SHARE
+        and _person_fraction(view, bodies, trajectory, actor_id) > 0
+    ]
+    if primary in people:
+        return primary
+    if not people:
+        return None
+    return max(people, key=lambda a: _person_fraction(view, bodies, trajectory, a))
+
+
+def _framing(primary, framed_on, view: _ShotView, bodies: _Scene3D, trajectory) -> str:
+    """Shot size from what is in frame: the person framed on, else INSERT for a prop."""
+    if framed_on is not None:
+        return optics.shot_size(_person_fraction(view, bodies, trajectory, framed_on))
     if primary is None:
         return "—"
     if primary not in bodies.actors:
         return "INSERT"
-    middle = len(frames) // 2
-    b = bodies.ids.index(primary)
-    centre = trajectory.positions[frames[middle], b]
-    _, depth = project(
-        centre[None], positions[middle], rotations[middle], track.focal_mm[frames[middle]], sensor
+    return "—"  # the person aimed at is not in frame
+
+
+def camera_angle(view: _ShotView, bodies: _Scene3D, trajectory, framed_on: str | None) -> str:
+    """The camera angle at the shot's middle frame (see the module docstring)."""
+    middle = len(view.frames) // 2
+    frame = view.frames[middle]
+    rotation = view.rotations[middle]
+    forward = -rotation[:, 2]
+    image_up = rotation[:, 1]
+    if framed_on is not None:
+        b = bodies.ids.index(framed_on)
+        up = quat.to_matrix(trajectory.orientations[frame, b]) @ np.array([0.0, 0.0, 1.0])
+        head = _head_positions(bodies.actors[framed_on], trajectory, np.array([frame]), b)[0]
+        sight = head - view.positions[middle]  # camera to the eyes
+    else:
+        up = np.array([0.0, 0.0, 1.0])
+        sight = forward
+    # Positive: the camera looks down on the subject (it sits above the eye line).
+    elevation = -math.degrees(
+        math.asin(float(np.clip(np.dot(sight, up) / max(np.linalg.norm(sight), 1e-12), -1, 1)))
     )
-    if depth[0] <= NEAR_CLIP_M:
-        return "—"
-    fraction = optics.image_height_fraction(
-        bodies.actors[primary].height,
-        float(depth[0]),
-        float(track.focal_mm[frames[middle]]),
-        sensor[1],
+    if elevation >= OVERHEAD_DEG:
+        return "overhead"
+    if elevation <= -OVERHEAD_DEG:
+        return "worm's eye"
+    words = (
+        "high angle"
+        if elevation >= HIGH_ANGLE_DEG
+        else "low angle"
+        if elevation <= -HIGH_ANGLE_DEG
+        else "eye level"
     )
-    return optics.shot_size(fraction)
+    # Dutch: the subject's up, seen in the image, leans away from image up.
+    in_image = up - np.dot(up, forward) * forward
+    if np.linalg.norm(in_image) > 1e-6:
+        in_image /= np.linalg.norm(in_image)
+        image_right = rotation[:, 0]
+        lean = math.degrees(math.atan2(np.dot(in_image, image_right), np.dot(in_image, image_up)))
+        if DUTCH_DEG <= abs(lean) <= 180 - DUTCH_DEG:
+            words += ", dutch"
+        elif abs(lean) > 180 - DUTCH_DEG:
+            words += ", upside down"
+    return words
 
 
 def _subject_path(primary, trajectory, frames) -> np.ndarray | None:
