@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from see1previs import __version__
-from see1previs.export.formats import FORMATS
+from see1previs.export.formats import DEFAULT_FORMATS, FORMATS, SLOW_FORMATS
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -86,8 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, help="output folder")
     export.add_argument(
         "--formats",
-        default=",".join(FORMATS),
-        help=f"comma-separated subset of {','.join(FORMATS)} (default: all)",
+        default=",".join(DEFAULT_FORMATS),
+        help=f"comma-separated subset of {','.join(FORMATS)}, or 'all' (default: all but "
+        f"{','.join(SLOW_FORMATS)}, which renders every frame of every shot)",
     )
     _no_cache_option(export)
 
@@ -297,6 +298,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     scene = _load(args.scene)
     formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    if formats == ["all"]:
+        formats = list(FORMATS)
     bar = ProgressBar(f"exporting {args.scene.name}") if sys.stderr.isatty() else None
     result = export_scene(
         scene,
