@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from see1previs.export.formats import FORMATS
+from see1previs.export.formats import DEFAULT_FORMATS, FORMATS
 from see1previs.gui.icons import icon
 from see1previs.gui.workers import Worker
 from see1previs.physics.cache import BakeCache
@@ -40,6 +40,7 @@ FORMAT_NAMES = {
     "usd": "USD stage",
     "storyboards": "Storyboard frames (PNG)",
     "pdf": "Shot list with storyboards (PDF)",
+    "movies": "Previs movies per shot and the cut (MP4, slow)",
 }
 
 
@@ -56,7 +57,7 @@ class ExportDialog(QDialog):
         grid = QGridLayout()
         for row, name in enumerate(FORMATS):
             box = QCheckBox(FORMAT_NAMES.get(name, name))
-            box.setChecked(True)
+            box.setChecked(name in DEFAULT_FORMATS)  # slow ones only when asked
             self.boxes[name] = box
             grid.addWidget(box, row // 2, row % 2)
         default = (
