@@ -46,6 +46,7 @@ def test_a_complete_export_writes_every_file_and_no_leftovers(plan, tmp_path):
     assert names == sorted(
         [
             "stage.usda",
+            "scene.glb",
             "timeline.otio",
             "shot_list.csv",
             "tracks/SH010_CAM-A.csv",

@@ -3,6 +3,7 @@
 Layout of the output folder::
 
     stage.usda                      cameras, bodies and interior (USD)
+    scene.glb                       cameras, skinned actors, props and interior (glTF 2.0)
     timeline.otio                   one clip per shot in shooting order (OpenTimelineIO)
     timeline.edl                    the same cut as a CMX 3600 EDL (export.editorial)
     timeline.xml                    the same cut as Final Cut Pro 7 XML (export.editorial)
@@ -32,6 +33,7 @@ from see1previs.export.camera_tracks import write_track_csv, write_track_json
 from see1previs.export.editorial import write_edl, write_fcp_xml
 from see1previs.export.files import MANIFEST_FILE, ExportError, staged_output
 from see1previs.export.formats import DEFAULT_FORMATS, FORMATS
+from see1previs.export.gltf_scene import write_gltf_scene
 from see1previs.export.otio_timeline import write_otio_timeline
 from see1previs.export.previs_movies import (
     MOVIES_FOLDER,
@@ -54,11 +56,13 @@ TIMELINE_FILE = "timeline.otio"
 EDL_FILE = "timeline.edl"
 FCP_XML_FILE = "timeline.xml"
 SHOT_LIST_FILE = "shot_list.csv"
+GLTF_FILE = "scene.glb"
 TRACKS_FOLDER = "tracks"
 # What an export puts at the top of its folder: a folder holding one of them (and no manifest,
 # as before manifests were written) is an earlier export that a new one may replace.
 EXPORT_NAMES = (
     STAGE_FILE,
+    GLTF_FILE,
     TIMELINE_FILE,
     EDL_FILE,
     FCP_XML_FILE,
@@ -152,6 +156,9 @@ def export_camera_plan(
         if "usd" in formats:
             write_usd_stage(staging / STAGE_FILE, scene, station, trajectory, tracks, body_meshes)
             written.append(STAGE_FILE)
+        if "gltf" in formats:
+            write_gltf_scene(staging / GLTF_FILE, scene, station, trajectory, tracks, body_meshes)
+            written.append(GLTF_FILE)
         if extra is not None:
             written += extra(staging)  # more files (storyboards, PDF) under the same guarantee
         if "movies" in formats and movie_frames is not None:

@@ -8,13 +8,14 @@ FORMATS = (
     "edl",
     "fcpxml",
     "usd",
+    "gltf",
     "storyboards",
     "pdf",
     "movies",
 )
 """Per-shot track CSV and JSON, the shot list CSV, the OTIO timeline, the cut as a CMX 3600
-EDL and as Final Cut Pro 7 XML, the USD stage, the storyboard PNGs, the shot-list PDF with
-storyboards and the previs movies (an H.264 MP4 per shot and the previs cut)."""
+EDL and as Final Cut Pro 7 XML, the USD stage, the glTF scene, the storyboard PNGs, the
+shot-list PDF with storyboards and the previs movies (an H.264 MP4 per shot and the previs cut)."""
 
 SLOW_FORMATS = ("movies",)
 """Formats an export writes only when asked: rendering every frame of every shot takes
