@@ -38,6 +38,7 @@ FORMAT_NAMES = {
     "shotlist": "Shot list (CSV)",
     "otio": "Editorial timeline (OTIO)",
     "usd": "USD stage",
+    "gltf": "glTF scene (GLB)",
     "storyboards": "Storyboard frames (PNG)",
     "pdf": "Shot list with storyboards (PDF)",
     "movies": "Previs movies per shot and the cut (MP4, slow)",
