@@ -67,9 +67,10 @@ def test_export_writes_every_format_and_they_read_back(tmp_path: Path, capsys):
     assert "written to" in capsys.readouterr().out
 
     shots = read_csv_rows(out / "shot_list.csv")
-    assert [row["shot"] for row in shots] == ["s2", "s1"]  # shooting order
-    assert shots[1]["framing"] and shots[1]["movement"]
-    assert "ana" in shots[1]["subjects"]
+    assert [row["shot_id"] for row in shots] == ["s2", "s1"]  # shooting order
+    assert [row["shot"] for row in shots] == ["1B", "1A"]  # scene/setup numbers
+    assert shots[1]["size"] and shots[1]["movement"]
+    assert "ana" in shots[1]["cast"]
 
     track = read_csv_rows(out / "tracks" / "s1_A.csv")
     assert len(track) == 2 * 24 + 1
@@ -83,7 +84,7 @@ def test_export_writes_every_format_and_they_read_back(tmp_path: Path, capsys):
     timeline = otio.adapters.read_from_file(str(out / "timeline.otio"))
     clips = list(timeline.find_clips())
     assert [c.name for c in clips] == ["1B", "1A"]
-    assert [c.source_range.duration.to_frames() for c in clips] == [25, 49]
+    assert [c.source_range.duration.to_frames() for c in clips] == [24, 48]  # 1 s and 2 s
 
     stage = Usd.Stage.Open(str(out / "stage.usda"))
     assert UsdGeom.GetStageUpAxis(stage) == UsdGeom.Tokens.z

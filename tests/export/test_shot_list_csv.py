@@ -1,12 +1,15 @@
-"""The shot list CSV read back with the csv module."""
+"""The shot list CSV read back with the csv module: the 1st AD's columns, header line, order."""
 
 from __future__ import annotations
 
 import csv
+import datetime
 
+from see1previs.core import commands as cmd
 from see1previs.export.shot_list_csv import (
     COLUMNS,
-    ShotListRow,
+    HEADER_MARK,
+    shot_list_header,
     shot_list_rows,
     write_shot_list_csv,
 )
@@ -20,70 +23,98 @@ SHOTS = [
         "start": 0.5,
         "end": 1.5,
         "order": 2,
+        "description": "Mia catches the ball",
         "notes": "slow push, zoom in",
     },
     {"id": "SH010", "name": "10", "camera": "CAM-A", "start": 1.0, "end": 1.03, "order": 1},
+    # Just added: order 0 lists after the numbered shots, as on screen.
+    {"id": "pickup", "camera": "CAM-A", "start": 0.0, "end": 2.0, "order": 0},
 ]
+CREW = (
+    "shot",
+    "size",
+    "angle",
+    "movement",
+    "camera_lens",
+    "support",
+    "cast",
+    "props",
+    "description",
+    "duration_s",
+    "notes",
+)
 
 
-def read(path) -> list[dict[str, str]]:
+def read(path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        header = next(csv.reader([handle.readline()]))
+        return header, list(csv.DictReader(handle))
 
 
-def test_rows_from_the_scene_in_shooting_order_with_lens_and_timing(tmp_path):
+def write(tmp_path, analysis=None):
     scene = builders.make_scene(shots=SHOTS)
-    rows = shot_list_rows(
-        scene,
-        builders.make_tracks(scene),
+    rows = shot_list_rows(scene, builders.make_tracks(scene), analysis=analysis)
+    header = shot_list_header(scene, version="v3", date=datetime.date(2026, 12, 6))
+    write_shot_list_csv(rows, tmp_path / "shots.csv", header)
+    return scene, read(tmp_path / "shots.csv")
+
+
+def test_header_line_then_the_crews_columns_first(tmp_path):
+    _, (header, rows) = write(tmp_path)
+    assert header == [
+        HEADER_MARK,
+        "production",
+        "Export test",
+        "version",
+        "v3",
+        "date",
+        "2026-12-06",
+    ]
+    assert tuple(rows[0])[: len(CREW)] == CREW
+    assert list(rows[0]) == list(COLUMNS)
+
+
+def test_rows_in_the_order_the_shot_list_on_screen_shows(tmp_path):
+    scene, (_, rows) = write(tmp_path)
+    assert [row["shot_id"] for row in rows] == cmd.shooting_order(scene)
+    assert [row["shot_id"] for row in rows] == ["SH010", "SH020", "pickup"]
+    # Scene/setup numbers: the name's number; the unnamed shot gets one derived from the
+    # most used scene number (10 and 20 tie: the first) and the next free setup letter.
+    assert [row["shot"] for row in rows] == ["10", "20A", "10A"]
+
+
+def test_every_column_filled_from_scene_tracks_and_analysis(tmp_path):
+    _, (_, rows) = write(
+        tmp_path,
         analysis={
-            "SH020": {"framing": "MS", "subjects": "mia, ball", "warnings": "CAM-B in frame"}
+            "SH020": {
+                "framing": "MS",
+                "angle": "eye level",
+                "movement": "static",
+                "subjects": "mia, ball, crate-1",
+                "warnings": "CAM-B in frame",
+            }
         },
     )
-    write_shot_list_csv(rows, tmp_path / "shots.csv")
-    read_back = read(tmp_path / "shots.csv")
-    assert list(read_back[0]) == list(COLUMNS)
-    first, second = read_back
-    assert (first["shot"], second["shot"]) == ("SH010", "SH020")
+    first, second, _ = rows
     assert first["lens_mm"] == "37"  # one frame (frame 24 at 1.0 s): 24 + 26 / 2 mm
     assert first["frames"] == "1"
+    assert second["size"] == "MS"
+    assert second["angle"] == "eye level"
+    assert second["movement"] == "static"
+    assert second["camera_lens"] == (
+        "CAM-A camera: ARRI Alexa Mini LF, Zoom 24-50 mm, 30.5->43.5 mm f/2.8"
+    )
+    assert second["support"] == "fixed, free-standing point"
+    assert second["cast"] == "Mia"
+    assert second["props"] == "ball, crate-1"
+    assert second["description"] == "Mia catches the ball"
+    assert second["duration_s"] == "1.000"
+    assert second["frames"] == "24"  # 1 s at 24 fps: the out point is not in the cut
+    assert second["notes"] == "slow push, zoom in"
     assert second["sensor_mm"] == "36.70 x 25.54"
     assert second["body"] == "ARRI Alexa Mini LF, Open Gate"
-    assert second["lens_mm"] == "30.5->43.5"  # zooming through the shot
     assert second["focus_m"] == "1.45->1.95"
     assert second["f_stop"] == "2.8"
     assert (second["tc_in"], second["tc_out"]) == ("00:00:00:12", "00:00:01:12")
-    assert second["frames"] == "25"
-    assert second["duration_s"] == "1.000"
-    assert second["framing"] == "MS"
-    assert second["movement"] == ""
-    assert second["subjects"] == "mia, ball"
     assert second["warnings"] == "CAM-B in frame"
-    assert second["notes"] == "slow push, zoom in"
-
-
-def test_rows_are_written_as_given(tmp_path):
-    row = ShotListRow(
-        shot="S1",
-        name="1",
-        camera="CAM-A",
-        body="Custom",
-        sensor_mm="24.00 x 13.50",
-        lens_mm="85",
-        f_stop=1.4,
-        focus_m="2.00",
-        framing="CU",
-        movement="static",
-        subjects="mia",
-        tc_in="00:00:00:00",
-        tc_out="00:00:02:00",
-        duration_s=2.0,
-        frames=49,
-        notes='says "go", then pushes off',
-        warnings="",
-    )
-    write_shot_list_csv([row], tmp_path / "one.csv")
-    (back,) = read(tmp_path / "one.csv")
-    assert back["notes"] == 'says "go", then pushes off'
-    assert back["f_stop"] == "1.4"
-    assert back["movement"] == "static"

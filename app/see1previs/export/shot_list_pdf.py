@@ -1,13 +1,20 @@
-"""The shot list as a printable PDF, one row per shot with its storyboard frames.
+"""The shot list as a printable PDF, as a 1st AD hands it out, with each shot's storyboard.
 
-Landscape A4 for the camera department's clipboard: a header with the scene, frame rate and
-units, then each shot in shooting order — first, middle and last frame of its storyboard,
-then camera, lens, stop, focus, framing, movement, subjects, timecodes, notes and warnings.
+Landscape A4. At the top: the production, the version and the date, then the scene's frame
+rate and units. Then one block per shot in shooting order, never split across pages: a row
+with the crew's columns — shot (scene/setup number), size, angle, movement, camera & lens,
+support/rig, cast, props, description, duration, notes (warnings in red under the notes) —
+and under it the shot's first, middle and last storyboard frames across the page, each
+:data:`THUMB_WIDTH` wide so the burn-in (shot, camera, lens, timecode) reads on paper.
+
+A number and its unit never part at a line break: the space between them is a no-break
+space (``24 mm``, ``8.00 s``, ``f/2.8`` stays whole).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,21 +22,39 @@ from PIL import Image
 from reportlab.lib import colors
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Image as FlowImage,
-)
-from reportlab.platypus import (
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Image as FlowImage
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from see1previs.core.scene import Scene
-from see1previs.export.pdf_document import landscape_document
-from see1previs.export.shot_list_csv import ShotListRow
+from see1previs.export.pdf_document import MARGIN, PAGE, landscape_document
+from see1previs.export.shot_list import ShotListHeader, ShotListRow, shot_list_header
 
-THUMB_WIDTH = 40 * mm
+NBSP = "\u00a0"
+FRAME_GAP = 3 * mm
+TEXT_WIDTH = PAGE[0] - 2 * MARGIN
+THUMB_WIDTH = (TEXT_WIDTH - 2 * FRAME_GAP) / 3
+"""About 89 mm: a 640-pixel storyboard's 15-pixel burn-in prints about 2 mm tall."""
+HEADINGS = (
+    "Shot",
+    "Size",
+    "Angle",
+    "Movement",
+    "Camera & lens",
+    "Support / rig",
+    "Cast",
+    "Props",
+    "Description",
+    "Duration",
+    "Notes",
+)
+_WIDTHS_MM = (13, 13, 19, 18, 42, 25, 22, 22, 43, 19, 41)
+COLUMN_WIDTHS = [w * TEXT_WIDTH / sum(_WIDTHS_MM) for w in _WIDTHS_MM]
+_UNIT = re.compile(r"(\d)\s+(mm|m|s|fps|fr|frames|kg|°|%)(?![A-Za-z])")
+
+
+def keep_units(text: str) -> str:
+    """``text`` with a no-break space between each number and its unit."""
+    return _UNIT.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}", text)
 
 
 def write_shot_list_pdf(
@@ -37,86 +62,117 @@ def write_shot_list_pdf(
     scene: Scene,
     rows: Sequence[ShotListRow],
     storyboards: Mapping[str, Sequence[Image.Image]],
+    header: ShotListHeader | None = None,
 ) -> None:
     """Write the PDF; ``storyboards`` maps shot id to its frames (first, middle, last)."""
+    header = header or shot_list_header(scene)
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=7.5, leading=9)
-    bold = styles["BodyText"].clone("bold", fontSize=8, leading=10, fontName="Helvetica-Bold")
+    bold = styles["BodyText"].clone("bold", fontSize=7.5, leading=9, fontName="Helvetica-Bold")
+    white = bold.clone("white", textColor=colors.white)
     story = [
-        Paragraph(f"Shot list — {_escape(scene.title)}", styles["Title"]),
+        Paragraph(f"Shot list — {_text(header.production)}", styles["Title"]),
         Paragraph(
-            f"{len(rows)} shots in shooting order · {scene.frame_rate} · "
-            f"{scene.duration:g} s · positions in metres, SEE-1 module frame, lenses in mm",
+            f"<b>Production:</b> {_text(header.production)} · <b>Version:</b> "
+            f"{_text(header.version)} · <b>Date:</b> {_text(header.date)}",
             small,
         ),
-        Spacer(1, 4 * mm),
+        Paragraph(
+            _text(
+                f"{len(rows)} shots in shooting order · {scene.frame_rate} · "
+                f"{scene.duration:g} s · lenses in mm, durations in seconds"
+            ),
+            small,
+        ),
+        Spacer(1, 3 * mm),
     ]
-    header = ["Storyboard (first · middle · last)", "Shot", "Camera & lens", "Framing", "Notes"]
-    table_rows = [[Paragraph(h, bold) for h in header]]
+    blocks = [[_columns([Paragraph(h, white) for h in HEADINGS], heading=True)]]
     for row in rows:
-        frames = storyboards.get(row.shot, [])
-        thumbs = [_flow_image(image) for image in frames]
-        board = Table([thumbs], colWidths=[THUMB_WIDTH] * max(1, len(thumbs))) if thumbs else ""
-        table_rows.append(
-            [
-                board,
-                Paragraph(
-                    f"<b>{_escape(row.shot)}</b> {_escape(row.name)}<br/>"
-                    f"{row.tc_in} – {row.tc_out}<br/>{row.duration_s:.2f} s, {row.frames} fr",
-                    small,
-                ),
-                Paragraph(
-                    f"<b>{_escape(row.camera)}</b> {_escape(row.body)}<br/>sensor "
-                    f"{row.sensor_mm} mm<br/>{row.lens_mm} mm, f/{row.f_stop:g}, focus "
-                    f"{row.focus_m} m",
-                    small,
-                ),
-                Paragraph(
-                    f"<b>{_escape(row.framing)}</b>, {_escape(row.movement)}<br/>"
-                    f"{_escape(row.subjects)}",
-                    small,
-                ),
-                Paragraph(
-                    _escape(row.notes) + _warnings_markup(row.warnings),
-                    small,
-                ),
-            ]
-        )
-    table = Table(
-        table_rows,
-        colWidths=[3 * THUMB_WIDTH + 4 * mm, 26 * mm, 40 * mm, 34 * mm, 53 * mm],
-        repeatRows=1,
-    )
+        blocks.append([_shot_block(row, storyboards.get(row.shot_id, []), small, bold)])
+    table = Table(blocks, colWidths=[TEXT_WIDTH], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2b2f36")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa0a6")),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
             ]
         )
     )
     story.append(table)
-    document = landscape_document(path, f"Shot list — {scene.title}")
-    document.build(story)
+    landscape_document(path, f"Shot list — {scene.title}").build(story)
+
+
+def _shot_block(row: ShotListRow, frames: Sequence[Image.Image], small, bold) -> Table:
+    """One shot: its columns, then its storyboard frames across the page."""
+    cells = [
+        Paragraph(_text(row.shot), bold),
+        Paragraph(_text(row.size), bold),
+        Paragraph(_text(row.angle), small),
+        Paragraph(_text(row.movement), small),
+        Paragraph(_text(row.camera_lens), small),
+        Paragraph(_text(row.support), small),
+        Paragraph(_text(row.cast), small),
+        Paragraph(_text(row.props), small),
+        Paragraph(_text(row.description), small),
+        Paragraph(_text(f"{row.duration_s:.2f} s") + f"<br/>{row.tc_in}<br/>{row.tc_out}", small),
+        Paragraph(_text(row.notes) + _warnings_markup(row.warnings), small),
+    ]
+    parts = [[_columns(cells)]]
+    if frames:
+        thumbs = [_flow_image(image) for image in frames]
+        board = Table([thumbs], colWidths=[THUMB_WIDTH + FRAME_GAP] * len(thumbs), hAlign="LEFT")
+        board.setStyle(
+            TableStyle(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), FRAME_GAP),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        parts.append([board])
+    block = Table(parts, colWidths=[TEXT_WIDTH])
+    block.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#9aa0a6")),
+            ]
+        )
+    )
+    return block
+
+
+def _columns(cells: list, heading: bool = False) -> Table:
+    table = Table([cells], colWidths=COLUMN_WIDTHS)
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if heading:
+        style.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#2b2f36")))
+    table.setStyle(TableStyle(style))
+    return table
 
 
 def _flow_image(image: Image.Image) -> FlowImage:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     buffer.seek(0)
-    width = THUMB_WIDTH - 2 * mm
-    return FlowImage(buffer, width=width, height=width * image.height / image.width)
+    return FlowImage(buffer, width=THUMB_WIDTH, height=THUMB_WIDTH * image.height / image.width)
 
 
 def _warnings_markup(warnings: str) -> str:
     if not warnings:
         return ""
-    return f"<br/><font color='#b03a2e'><b>Warnings:</b> {_escape(warnings)}</font>"
+    return f"<br/><font color='#b03a2e'><b>Warnings:</b> {_text(warnings)}</font>"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _text(text: str) -> str:
+    """Escaped for reportlab's markup, units kept with their numbers."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return keep_units(escaped)
