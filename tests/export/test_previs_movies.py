@@ -258,3 +258,58 @@ def test_the_encoder_keeps_any_scene_rate_exact(rate, tmp_path):
 def test_the_encoder_refuses_odd_frames(tmp_path):
     with pytest.raises(ValueError, match="even"):
         MovieEncoder(tmp_path / "odd.mp4", FrameRate.parse(24), (65, 48))
+
+
+class StripeSource:
+    """Frames with the scene frame number in their brightness, at a per-camera size."""
+
+    def __init__(self, sizes, fail_at=None):
+        self.sizes, self.fail_at = sizes, fail_at
+
+    def frame_size(self, track):
+        return self.sizes[track.camera_id]
+
+    def render(self, track, shot, frame):
+        if frame == self.fail_at:
+            raise RuntimeError("renderer lost its GL context")
+        width, height = self.sizes[track.camera_id]
+        return np.full((height, width, 3), 4 * frame + 20, dtype=np.uint8)
+
+
+TWO_SHOTS = [
+    {"id": "SH010", "camera": "CAM-A", "start": 0.0, "end": 0.5, "order": 2},
+    {"id": "SH020", "camera": "CAM-B", "start": 0.25, "end": 1.0, "order": 1},
+]
+
+
+def test_the_cut_centres_each_shot_and_keeps_its_frames_in_order(tmp_path):
+    scene = make_scene(duration=1.0, shots=TWO_SHOTS, cameras=("CAM-A", "CAM-B"))
+    source = StripeSource({"CAM-A": (96, 64), "CAM-B": (64, 48)})
+    out = tmp_path / "plan"
+    export_camera_plan(
+        out, scene, None, make_trajectory(scene), make_tracks(scene), formats=["movies"],
+        movie_frames=source,
+    )  # fmt: skip
+    stream, cut, _ = decode(out / CUT_FILE)
+    assert (stream.width, stream.height) == (96, 64)
+    expected = [*range(6, 24), *range(0, 12)]  # SH020 (frames 6-23) first, then SH010 (0-11)
+    assert len(cut) == len(expected)
+    for image, frame in zip(cut, expected, strict=True):
+        assert abs(float(image[24:40, 40:56].mean()) - (4 * frame + 20)) <= 3
+    small = cut[0]
+    assert small[:, :14].max() < 10 and small[:6].max() < 10  # pillarboxed and letterboxed
+    assert check_export(out) == []
+
+
+def test_a_renderer_failing_mid_movie_leaves_the_folder_as_it_was(tmp_path):
+    scene = make_scene(duration=1.0, shots=TWO_SHOTS, cameras=("CAM-A", "CAM-B"))
+    out = tmp_path / "plan"
+    tracks, trajectory = make_tracks(scene), make_trajectory(scene)
+    export_camera_plan(out, scene, None, trajectory, tracks, formats=["shotlist"])
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    source = StripeSource({"CAM-A": (64, 48), "CAM-B": (64, 48)}, fail_at=5)
+    with pytest.raises(RuntimeError, match="GL context"):
+        export_camera_plan(
+            out, scene, None, trajectory, tracks, formats=["otio", "movies"], movie_frames=source
+        )
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
