@@ -30,10 +30,10 @@ from see1previs.export.pdf_document import MARGIN, PAGE, landscape_document
 from see1previs.export.shot_list import ShotListHeader, ShotListRow, shot_list_header
 
 NBSP = "\u00a0"
-FRAME_GAP = 3 * mm
 TEXT_WIDTH = PAGE[0] - 2 * MARGIN
-THUMB_WIDTH = (TEXT_WIDTH - 2 * FRAME_GAP) / 3
-"""About 89 mm: a 640-pixel storyboard's 15-pixel burn-in prints about 2 mm tall."""
+THUMB_WIDTH = 86 * mm
+"""A 640-pixel storyboard's 15-pixel burn-in prints 2 mm tall; two shots fit on a page."""
+FRAME_GAP = (TEXT_WIDTH - 3 * THUMB_WIDTH) / 2
 HEADINGS = (
     "Shot",
     "Size",
@@ -84,7 +84,7 @@ def write_shot_list_pdf(
             ),
             small,
         ),
-        Spacer(1, 3 * mm),
+        Spacer(1, 2 * mm),
     ]
     blocks = [[_columns([Paragraph(h, white) for h in HEADINGS], heading=True)]]
     for row in rows:
@@ -128,6 +128,8 @@ def _shot_block(row: ShotListRow, frames: Sequence[Image.Image], small, bold) ->
                 [
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), FRAME_GAP),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ]
             )
