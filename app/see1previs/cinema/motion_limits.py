@@ -67,7 +67,7 @@ MILO_CLASS = RigLimits(
 
 @dataclass(frozen=True)
 class MotionFigures:
-    """Peak rates of a camera move and when they happen (seconds from the move's start)."""
+    """Peak rates of a camera move and when they happen (seconds, scene time)."""
 
     speed_m_s: float
     speed_at_s: float
@@ -131,8 +131,13 @@ def angular_velocity(orientations: np.ndarray, fps: float) -> np.ndarray:
     return derivatives(turned, fps, 1)
 
 
-def motion_figures(positions: np.ndarray, orientations: np.ndarray, fps: float) -> MotionFigures:
-    """Peak speed, acceleration and jerk of the lens and peak angular rates of the camera."""
+def motion_figures(
+    positions: np.ndarray, orientations: np.ndarray, fps: float, start_s: float = 0.0
+) -> MotionFigures:
+    """Peak speed, acceleration and jerk of the lens and peak angular rates of the camera.
+
+    The first sample is at ``start_s`` seconds; each peak's time counts from there.
+    """
     positions = np.asarray(positions, dtype=float)
     speed = np.linalg.norm(derivatives(positions, fps, 1), axis=-1)
     accel = np.linalg.norm(derivatives(positions, fps, 2), axis=-1)
@@ -145,7 +150,7 @@ def motion_figures(positions: np.ndarray, orientations: np.ndarray, fps: float) 
         if len(values) == 0:
             return 0.0, 0.0
         k = int(np.argmax(values))
-        return float(values[k]), k / fps
+        return float(values[k]), start_s + k / fps
 
     return MotionFigures(
         *peak(speed), *peak(accel), *peak(jerk), *peak(angular_speed), *peak(angular_accel)
@@ -201,8 +206,9 @@ def ramped_move(
     easing from rest into the in point and as many of post-roll easing back to rest.
 
     Each ramp is a quintic in time whose position, velocity and acceleration equal the
-    shot's at the join (rates estimated over the whole track, as :func:`derivatives` does)
-    and whose velocity and acceleration are zero at the far end: the rig starts and ends at
+    shot's at the join (rates estimated as :func:`derivatives` does, over the shot's own
+    frames: the rig runs only the move, so what the camera does outside the shot does not
+    count) and whose velocity and acceleration are zero at the far end: the rig starts and ends at
     rest, and velocity and acceleration are continuous through the joins. Orientation ramps
     the rotation vector from the in (out) orientation the same way, and the lens's focal
     length and focus ease the same way too.
@@ -222,8 +228,11 @@ def ramped_move(
         span = ramp_frames / fps
         before = -np.arange(ramp_frames, 0, -1) / fps  # seconds relative to the in point
         after = np.arange(1, ramp_frames + 1) / fps  # relative to the out point
-        pre = _ramps(positions, orientations, focal_mm, focus_m, first, fps, before, -span)
-        post = _ramps(positions, orientations, focal_mm, focus_m, last, fps, after, span)
+        own = [
+            np.asarray(a)[first : last + 1] for a in (positions, orientations, focal_mm, focus_m)
+        ]
+        pre = _ramps(*own, 0, fps, before, -span)
+        post = _ramps(*own, len(shot) - 1, fps, after, span)
         for key in parts:
             parts[key] = [pre[key], *parts[key], post[key]]
         frames = [

@@ -3,8 +3,9 @@
 ``motion_control.csv`` has one row per shot in shooting order: the peak lens speed,
 acceleration and jerk and the peak angular speed and acceleration of the camera (see
 :mod:`see1previs.cinema.motion_limits` for how they are measured), with the time of each
-peak from the start of the move, the rig whose limits they were checked against and one
-warning per rate that rig could not follow. With pre- and post-roll (``ramp_frames`` > 0)
+peak (scene time in seconds; pre-roll comes before the shot's in point), the rig whose
+limits they were checked against and one warning per rate that rig could not follow. With
+pre- and post-roll (``ramp_frames`` > 0)
 the figures are those of the whole move the rig runs, ramps included, and each shot's
 move is written as ``motion_control/<shot>_<camera>.csv`` (frame, time, phase, pose, lens)
 and ``.chan`` (Nuke's convention, see :mod:`see1previs.export.nuke_chan`); pre-roll frames
@@ -118,7 +119,7 @@ def shot_motion(
         fps,
         ramp_frames,
     )
-    figures = motion_figures(move.positions, move.orientations, fps)
+    figures = motion_figures(move.positions, move.orientations, fps, float(move.frames[0]) / fps)
     return ShotMotion(
         shot_id=shot.id,
         camera_id=track.camera_id,
@@ -199,3 +200,18 @@ def write_move_files(
         track.optics.sensor_height_mm,
     )
     return [csv_path, chan_path]
+
+
+def motion_summary(motion: ShotMotion) -> str:
+    """One line for people: the move's peak rates and whether the rig can follow them."""
+    f = motion.figures
+    ramps = (
+        f", with {motion.ramp_frames} frames of pre- and post-roll" if motion.ramp_frames else ""
+    )
+    verdict = "within" if not motion.warnings else "beyond"
+    return (
+        f"camera {motion.camera_id}{ramps}: peak {f.speed_m_s:.2f} m/s, "
+        f"{f.acceleration_m_s2:.2f} m/s², {f.jerk_m_s3:.2f} m/s³, "
+        f"{f.angular_speed_deg_s:.1f}°/s, {f.angular_acceleration_deg_s2:.1f}°/s² "
+        f"({verdict} the limits of a {motion.limits.name})"
+    )
