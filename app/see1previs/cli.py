@@ -90,6 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"comma-separated subset of {','.join(FORMATS)}, or 'all' (default: all but "
         f"{','.join(SLOW_FORMATS)}, which renders every frame of every shot)",
     )
+    export.add_argument(
+        "--preroll",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="add FRAMES of eased pre- and post-roll to each shot's motion-control move "
+        "(motion_control/<shot>_<camera>.csv and .chan), so a rig starts and ends at rest",
+    )
     _no_cache_option(export)
 
     cuesheet = commands.add_parser(
@@ -308,16 +316,31 @@ def cmd_export(args: argparse.Namespace) -> int:
         formats=formats,
         cache=None if args.no_cache else BakeCache(),
         progress=(lambda stage, fraction: bar.update(fraction)) if bar else None,
+        ramp_frames=args.preroll,
     )
     if bar:
         bar.close()
     for shot_id, analysis in result.analyses.items():
         for warning in analysis.warnings:
             print(f"warning: shot '{shot_id}': {warning.message}", file=sys.stderr)
+    if "motion" in formats:
+        _print_motion_control(scene, result.tracks, args.preroll)
     print(f"{_count(result.files, 'file')} written to {args.out}")
     for path in result.files:
         print(f"  {path}")
     return EXIT_OK
+
+
+def _print_motion_control(scene, tracks, ramp_frames: int) -> None:
+    """Each shot's peak camera rates, and a warning per rate a motion-control rig cannot follow."""
+    from see1previs.export.motion_control import motion_summary, shot_motion
+    from see1previs.export.shots import shooting_order
+
+    for shot in shooting_order(scene.shots):
+        motion = shot_motion(tracks[shot.camera], shot, scene.frame_rate, ramp_frames=ramp_frames)
+        print(f"motion control: shot '{shot.id}': {motion_summary(motion)}")
+        for warning in motion.warnings:
+            print(f"warning: shot '{shot.id}': motion control: {warning}", file=sys.stderr)
 
 
 def cmd_cuesheet(args: argparse.Namespace) -> int:

@@ -51,8 +51,13 @@ def test_a_complete_export_writes_every_file_and_no_leftovers(plan, tmp_path):
             "shot_list.csv",
             "tracks/SH010_CAM-A.csv",
             "tracks/SH010_CAM-A.json",
+            "tracks/SH010_CAM-A.chan",
+            "tracks/SH010_CAM-A.opentrackio.json",
             "tracks/SH020_CAM-B.csv",
             "tracks/SH020_CAM-B.json",
+            "tracks/SH020_CAM-B.chan",
+            "tracks/SH020_CAM-B.opentrackio.json",
+            "motion_control.csv",
             "manifest.json",
         ]
     )

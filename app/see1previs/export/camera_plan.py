@@ -10,6 +10,10 @@ Layout of the output folder::
     shot_list.csv                   one row per shot in shooting order
     tracks/<shot>_<camera>.csv      per-shot camera track, one row per frame
     tracks/<shot>_<camera>.json     the same track as JSON
+    tracks/<shot>_<camera>.chan     the same camera as a Nuke .chan file (export.nuke_chan)
+    tracks/<shot>_<camera>.opentrackio.json  OpenTrackIO samples (export.opentrackio)
+    motion_control.csv              per-shot peak rates against a rig (export.motion_control)
+    motion_control/<shot>_<camera>.csv/.chan the eased move with pre- and post-roll
     storyboards/<shot>_<n>_<pos>.png first, middle and last frame (see session.export_job)
     shot_list.pdf                   the shot list with storyboards (see session.export_job)
     movies/<shot>_<camera>.mp4      per-shot previs movie, H.264 (export.previs_movies)
@@ -34,6 +38,15 @@ from see1previs.export.editorial import write_edl, write_fcp_xml
 from see1previs.export.files import MANIFEST_FILE, ExportError, staged_output
 from see1previs.export.formats import DEFAULT_FORMATS, FORMATS
 from see1previs.export.gltf_scene import write_gltf_scene
+from see1previs.export.motion_control import (
+    MOTION_CONTROL_FILE,
+    MOVES_FOLDER,
+    shot_motion,
+    write_motion_control_csv,
+    write_move_files,
+)
+from see1previs.export.nuke_chan import write_track_chan
+from see1previs.export.opentrackio import write_track_opentrackio
 from see1previs.export.otio_timeline import write_otio_timeline
 from see1previs.export.previs_movies import (
     MOVIES_FOLDER,
@@ -71,6 +84,8 @@ EXPORT_NAMES = (
     "shot_list.pdf",
     "storyboards",
     MOVIES_FOLDER,
+    MOTION_CONTROL_FILE,
+    MOVES_FOLDER,
     MANIFEST_FILE,
 )
 
@@ -93,6 +108,7 @@ def export_camera_plan(
     extra: Callable[[Path], list[str]] | None = None,
     movie_frames: FrameSource | None = None,
     movie_progress: MovieProgress | None = None,
+    ramp_frames: int = 0,
 ) -> list[Path]:
     """Write every camera-plan file into ``out_dir``; returns the paths written.
 
@@ -100,6 +116,8 @@ def export_camera_plan(
     focus and timing of each shot and empty framing, movement, subjects and warnings.
     The ``movies`` format needs ``movie_frames``, the renderer that draws each frame (see
     :mod:`see1previs.export.previs_movies`); ``movie_progress`` hears (frames done, total).
+    ``ramp_frames`` adds that many frames of eased pre- and post-roll to each shot's
+    motion-control move (format ``motion``; see :mod:`see1previs.export.motion_control`).
     """
     out_dir = Path(out_dir)
     unknown = sorted(set(formats) - set(FORMATS))
@@ -112,6 +130,8 @@ def export_camera_plan(
             "the movies format needs a renderer for the frames; export with "
             "see1previs.session.export_job.export_scene, which provides one"
         )
+    if ramp_frames < 0:
+        raise ExportError(f"pre-roll must be 0 frames or more, got {ramp_frames}")
     for shot in scene.shots:
         if shot.camera not in tracks:
             raise ExportError(
@@ -133,6 +153,27 @@ def export_camera_plan(
                 write_track_json(track, shot, scene.frame_rate, staging / f"{stem}.json")
                 track_files[shot.id]["track_json"] = f"{stem}.json"
                 written.append(f"{stem}.json")
+            if "chan" in formats:
+                write_track_chan(track, shot, scene.frame_rate, staging / f"{stem}.chan")
+                track_files[shot.id]["track_chan"] = f"{stem}.chan"
+                written.append(f"{stem}.chan")
+            if "opentrackio" in formats:
+                name = f"{stem}.opentrackio.json"
+                write_track_opentrackio(track, shot, scene.frame_rate, staging / name)
+                track_files[shot.id]["track_opentrackio"] = name
+                written.append(name)
+        if "motion" in formats:
+            motions = []
+            for shot in shooting_order(scene.shots):
+                track = tracks[shot.camera]
+                motion = shot_motion(track, shot, scene.frame_rate, ramp_frames=ramp_frames)
+                motions.append(motion)
+                if ramp_frames:
+                    move = f"{MOVES_FOLDER}/{shot.id}_{shot.camera}"
+                    write_move_files(motion, track, scene.frame_rate, staging / move)
+                    written += [f"{move}.csv", f"{move}.chan"]
+            write_motion_control_csv(motions, staging / MOTION_CONTROL_FILE)
+            written.append(MOTION_CONTROL_FILE)
         if "shotlist" in formats:
             write_shot_list_csv(rows, staging / SHOT_LIST_FILE)
             written.append(SHOT_LIST_FILE)

@@ -9,6 +9,9 @@ FORMATS = (
     "fcpxml",
     "usd",
     "gltf",
+    "chan",
+    "opentrackio",
+    "motion",
     "storyboards",
     "pdf",
     "movies",
@@ -23,3 +26,8 @@ minutes where the rest takes seconds."""
 
 DEFAULT_FORMATS = tuple(f for f in FORMATS if f not in SLOW_FORMATS)
 """What an export writes when no formats are named: everything but the slow formats."""
+
+CAMERA_FORMATS = ("chan", "opentrackio", "motion")
+"""Per-shot Nuke ``.chan`` files, per-shot OpenTrackIO samples and ``motion_control.csv``
+(each shot's peak rates against a motion-control rig's limits, and with pre-roll the eased
+moves the rig runs)."""

@@ -46,6 +46,7 @@ def export_scene(
     formats: Sequence[str] = DEFAULT_FORMATS,
     cache: BakeCache | None = None,
     progress: Progress | None = None,
+    ramp_frames: int = 0,
 ) -> SceneExport:
     """Bake (or load the cached bake), evaluate every camera and write the chosen formats.
 
@@ -140,6 +141,7 @@ def export_scene(
                 MovieFrames(movie_view, scene, result.trajectory) if movie_view else None
             ),
             movie_progress=report_movies,
+            ramp_frames=ramp_frames,
         )
     finally:
         if movie_view is not None:
