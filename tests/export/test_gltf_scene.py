@@ -306,3 +306,18 @@ def test_the_camera_plan_writes_gltf_when_asked(tmp_path):
     assert sorted(p.name for p in written) == ["manifest.json", "scene.glb"]
     assert "gltf" in FORMATS
     assert pygltflib.GLTF2.load(str(out / "scene.glb")).cameras
+
+
+def test_the_light_rings_are_spot_lights_shining_into_the_cabin(shapes):
+    _, reader = shapes
+    gltf = reader.gltf
+    assert "KHR_lights_punctual" in gltf.extensionsUsed
+    lights = gltf.extensions["KHR_lights_punctual"]["lights"]
+    assert len(lights) == 48 and {light["type"] for light in lights} == {"spot"}
+    nodes = [i for i, n in enumerate(gltf.nodes) if n.extensions.get("KHR_lights_punctual")]
+    assert len(nodes) == 48
+    assert {gltf.nodes[i].extras["see1:fixture"] for i in nodes} == {"L1", "L2"}
+    for node in nodes:
+        matrix = reader.module(node, 0.0)
+        centre, shines = matrix[:3, 3], matrix[:3, :3] @ [0.0, 0.0, -1.0]
+        assert 2.5 < np.linalg.norm(centre) < 3.0 and shines @ -centre > 0

@@ -17,7 +17,9 @@ Nodes under ``SEE1_module``:
   trunk), with a skin and a body mesh whose every vertex follows one joint (see
   :mod:`see1previs.export.actor_skeleton`); the skinned mesh node sits at the scene root, as
   glTF recommends, and its own transform is unused;
-- ``Interior_wall`` (faces toward the cabin, single-sided) and ``Interior_fixtures``.
+- ``Interior_wall`` (faces toward the cabin, single-sided) and ``Interior_fixtures``;
+- one ``KHR_lights_punctual`` spot light per light-ring bar (see
+  :mod:`see1previs.export.gltf_lights`).
 
 One animation, ``performance``, samples every moving node once per frame (input: seconds
 from the scene start, frame *k* at *k*/fps) with LINEAR interpolation (rotations slerp):
@@ -49,6 +51,7 @@ from see1previs.export.actor_skeleton import (
 from see1previs.export.body_meshes import body_trimesh
 from see1previs.export.files import ExportError, atomic_file
 from see1previs.export.gltf_buffers import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, GltfBuilder
+from see1previs.export.gltf_lights import add_light_rings
 from see1previs.export.usd_looks import ROUGHNESS, linear_rgb
 from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station
@@ -113,6 +116,7 @@ def build_gltf(
     writer.cameras(scene, tracks)
     writer.bodies(scene, trajectory, body_meshes or {})
     writer.interior(station)
+    add_light_rings(writer.gltf, station, writer.root)
     return writer.finish(scene.title)
 
 
