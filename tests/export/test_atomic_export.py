@@ -48,6 +48,8 @@ def test_a_complete_export_writes_every_file_and_no_leftovers(plan, tmp_path):
             "stage.usda",
             "scene.glb",
             "timeline.otio",
+            "timeline.edl",
+            "timeline.xml",
             "shot_list.csv",
             "tracks/SH010_CAM-A.csv",
             "tracks/SH010_CAM-A.json",
