@@ -18,7 +18,7 @@ from see1previs.station.model import Station
 from tests.conftest import SCENES
 
 DEMO = SCENES / "zero-g-breakfast.see1.json"
-SAMPLE_FRAMES = (0, 30, 77, 120, 151)  # start, push-off, flight, throw, catch; plus the last
+SAMPLE_FRAMES = (0, 30, 77, 90, 124, 150)  # start, push-off, reach, throw, catch, arms; + last
 
 
 @dataclass(frozen=True)
