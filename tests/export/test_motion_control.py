@@ -67,3 +67,33 @@ def test_ramped_move_files_start_and_end_at_rest(tmp_path):
     assert motion.figures.speed_m_s == pytest.approx(
         np.linalg.norm(velocity, axis=1).max(), rel=0.05
     )
+
+
+def test_a_one_frame_shot_is_at_rest_and_ramps_hold_still(tmp_path):
+    scene = builders.make_scene(
+        shots=[{"id": "SH010", "camera": "CAM-A", "start": 1.0, "end": 1.02}]
+    )
+    track = builders.make_track("CAM-A", scene)
+    motion = shot_motion(track, scene.shots[0], scene.frame_rate, ramp_frames=3)
+    assert list(motion.move.frames) == [21, 22, 23, 24, 25, 26, 27]
+    assert motion.figures.speed_m_s < 1e-9 and motion.warnings == []
+    assert np.allclose(motion.move.positions, builders.camera_position(1.0))
+
+
+def test_negative_preroll_is_refused(tmp_path):
+    from see1previs.export.camera_plan import export_camera_plan
+    from see1previs.export.files import ExportError
+    from see1previs.station.loader import load_station
+
+    scene = builders.make_scene()
+    with pytest.raises(ExportError, match="pre-roll"):
+        export_camera_plan(
+            tmp_path / "plan",
+            scene,
+            load_station("see1"),
+            builders.make_trajectory(scene),
+            builders.make_tracks(scene),
+            formats=["motion"],
+            ramp_frames=-1,
+        )
+    assert not (tmp_path / "plan").exists()
