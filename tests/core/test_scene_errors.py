@@ -92,7 +92,7 @@ def test_zero_mass_is_refused_too() -> None:
             7,
             "props[0].drag_coefficient: must be at most 5, got 7",
         ),
-        (("simulation", "timestep"), 0.5, "simulation.timestep: must be at most 0.01 s, got 0.5"),
+        (("simulation", "timestep"), 0.5, "simulation.timestep: must be at most 0.002 s, got 0.5"),
     ],
 )
 def test_range_errors_use_the_fields_unit(where: tuple, value: float, expected: str) -> None:
