@@ -37,6 +37,8 @@ FORMAT_NAMES = {
     "json": "Camera tracks per shot (JSON)",
     "shotlist": "Shot list (CSV)",
     "otio": "Editorial timeline (OTIO)",
+    "edl": "Editorial cut as an EDL (CMX 3600)",
+    "fcpxml": "Editorial cut as Final Cut Pro 7 XML",
     "usd": "USD stage",
     "gltf": "glTF scene (GLB)",
     "chan": "Cameras per shot for Nuke (.chan)",
