@@ -51,7 +51,8 @@ def export_scene(
     """Bake (or load the cached bake), evaluate every camera and write the chosen formats.
 
     ``progress`` hears (stage, fraction of the whole job); with movies, the last stage is
-    "rendering movies: <done>/<total> frames".
+    "rendering movies: <done>/<total> frames". ``ramp_frames`` adds eased pre- and post-roll to
+    each shot's motion-control move (format ``motion``).
     """
     movie_share = MOVIE_SHARE if "movies" in formats else 0.0
 
