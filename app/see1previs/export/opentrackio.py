@@ -34,12 +34,13 @@ Axes. OpenTrackIO's stage frame is right-handed with **+Z up**; a camera with pa
 roll all zero looks along **+Y**, with +X to camera right and +Z image up. Rotations are
 intrinsic **Z, X', Y''** — pan about Z, then tilt about the new X, then roll about the new Y
 (the forward axis) — each positive by the right-hand rule, i.e.
-``R = Rz(pan)·Rx(tilt)·Ry(roll)`` turning camera axes into stage axes. The stage here is the SEE-1 module frame itself (origin
-at the sphere's centre, +X toward the hatch, +Z the studio's reference up), so translations
-are the module coordinates unchanged. Consequences, against the track CSV's angles: pan is
-the CSV's pan minus 90° (pan 0 looks along +Y, not +X), tilt is the same, and roll has the
-opposite sign (the CSV's roll turns about the camera's back axis, OpenTrackIO's about its
-forward axis). Pan and roll are continuous from frame to frame (unwrapped).
+``R = Rz(pan)·Rx(tilt)·Ry(roll)`` turning camera axes into stage axes. The stage here is the SEE-1
+module frame itself (origin at the sphere's centre, +X toward the hatch, +Z the studio's
+reference up), so translations are the module coordinates unchanged. Consequences, against
+the track CSV's angles: pan is the CSV's pan minus 90° (pan 0 looks along +Y, not +X), tilt
+is the same, and roll has the opposite sign (the CSV's roll turns about the camera's back
+axis, OpenTrackIO's about its forward axis). Pan and roll are continuous from frame to frame
+(unwrapped).
 """
 
 from __future__ import annotations
