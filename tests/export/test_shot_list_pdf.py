@@ -114,3 +114,14 @@ def test_no_unit_is_orphaned_at_a_line_break(tmp_path):
     lines = [line.strip() for line in text.splitlines()]
     assert not [line for line in lines if re.match(r"^(mm|s|m|fps)\b", line)]
     assert "00:00:00:12" in lines  # timecodes fit their column whole
+
+
+def test_notes_longer_than_a_page_still_print(tmp_path):
+    shots = [dict(shot) for shot in SHOTS]
+    shots[0]["notes"] = "Hold the catch. " * 300 + "Last words."
+    scene = builders.make_scene(shots=shots)
+    rows = shot_list_rows(scene, builders.make_tracks(scene))
+    path = tmp_path / "long.pdf"
+    write_shot_list_pdf(path, scene, rows, {s["id"]: board(s["id"]) for s in shots})
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(str(path)).pages).split())
+    assert "Last words." in text

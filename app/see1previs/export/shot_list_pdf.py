@@ -86,27 +86,37 @@ def write_shot_list_pdf(
         ),
         Spacer(1, 2 * mm),
     ]
-    blocks = [[_columns([Paragraph(h, white) for h in HEADINGS], heading=True)]]
+    table_rows: list[list] = [[Paragraph(h, white) for h in HEADINGS]]
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2b2f36")),
+    ]
     for row in rows:
-        blocks.append([_shot_block(row, storyboards.get(row.shot_id, []), small, bold)])
-    table = Table(blocks, colWidths=[TEXT_WIDTH], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2 * mm),
-            ]
-        )
-    )
+        text_row = len(table_rows)
+        table_rows.append(_shot_cells(row, small, bold))
+        board = _board(storyboards.get(row.shot_id, []))
+        table_rows.append([board] + [""] * (len(HEADINGS) - 1))
+        style += [
+            ("SPAN", (0, text_row + 1), (-1, text_row + 1)),
+            ("LEFTPADDING", (0, text_row + 1), (-1, text_row + 1), 0),
+            ("TOPPADDING", (0, text_row + 1), (-1, text_row + 1), 1),
+            ("BOTTOMPADDING", (0, text_row + 1), (-1, text_row + 1), 2 * mm),
+            ("LINEBELOW", (0, text_row + 1), (-1, text_row + 1), 0.5, colors.HexColor("#9aa0a6")),
+            # A shot's columns and its storyboard stay on one page...
+            ("NOSPLIT", (0, text_row), (-1, text_row + 1)),
+        ]
+    # ...unless its text alone outgrows a page: then the text row splits across pages.
+    table = Table(table_rows, colWidths=COLUMN_WIDTHS, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle(style))
     story.append(table)
     landscape_document(path, f"Shot list — {scene.title}").build(story)
 
 
-def _shot_block(row: ShotListRow, frames: Sequence[Image.Image], small, bold) -> Table:
-    """One shot: its columns, then its storyboard frames across the page."""
-    cells = [
+def _shot_cells(row: ShotListRow, small, bold) -> list[Paragraph]:
+    """One shot's columns, in the order of :data:`HEADINGS`."""
+    return [
         Paragraph(_text(row.shot), bold),
         Paragraph(_text(row.size), bold),
         Paragraph(_text(row.angle), small),
@@ -119,46 +129,27 @@ def _shot_block(row: ShotListRow, frames: Sequence[Image.Image], small, bold) ->
         Paragraph(_text(f"{row.duration_s:.2f} s") + f"<br/>{row.tc_in}<br/>{row.tc_out}", small),
         Paragraph(_text(row.notes) + _warnings_markup(row.warnings), small),
     ]
-    parts = [[_columns(cells)]]
-    if frames:
-        thumbs = [_flow_image(image) for image in frames]
-        board = Table([thumbs], colWidths=[THUMB_WIDTH + FRAME_GAP] * len(thumbs), hAlign="LEFT")
-        board.setStyle(
-            TableStyle(
-                [
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), FRAME_GAP),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
-            )
-        )
-        parts.append([board])
-    block = Table(parts, colWidths=[TEXT_WIDTH])
-    block.setStyle(
+
+
+def _board(frames: Sequence[Image.Image]) -> Table | str:
+    """The storyboard frames side by side across the page."""
+    if not frames:
+        return ""
+    thumbs = [_flow_image(image) for image in frames]
+    widths = [THUMB_WIDTH + FRAME_GAP] * (len(thumbs) - 1) + [THUMB_WIDTH]
+    board = Table([thumbs], colWidths=widths, hAlign="LEFT")
+    board.setStyle(
         TableStyle(
             [
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#9aa0a6")),
+                ("RIGHTPADDING", (0, 0), (-2, -1), FRAME_GAP),
+                ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
-    return block
-
-
-def _columns(cells: list, heading: bool = False) -> Table:
-    table = Table([cells], colWidths=COLUMN_WIDTHS)
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if heading:
-        style.append(("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#2b2f36")))
-    table.setStyle(TableStyle(style))
-    return table
+    return board
 
 
 def _flow_image(image: Image.Image) -> FlowImage:
