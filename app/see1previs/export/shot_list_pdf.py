@@ -1,14 +1,15 @@
 """The shot list as a printable PDF, as a 1st AD hands it out, with each shot's storyboard.
 
 Landscape A4. At the top: the production, the version and the date, then the scene's frame
-rate and units. Then one block per shot in shooting order, never split across pages: a row
+rate and units. Then one block per shot in shooting order, kept on one page (only text
+longer than a page splits), column headings on every page: a row
 with the crew's columns — shot (scene/setup number), size, angle, movement, camera & lens,
 support/rig, cast, props, description, duration, notes (warnings in red under the notes) —
 and under it the shot's first, middle and last storyboard frames across the page, each
 :data:`THUMB_WIDTH` wide so the burn-in (shot, camera, lens, timecode) reads on paper.
 
 A number and its unit never part at a line break: the space between them is a no-break
-space (``24 mm``, ``8.00 s``, ``f/2.8`` stays whole).
+space (``24 mm``, ``8.00 s``).
 """
 
 from __future__ import annotations
