@@ -19,6 +19,7 @@ from PyInstaller.utils.hooks import (
     collect_data_files,
     collect_dynamic_libs,
     collect_submodules,
+    copy_metadata,
 )
 
 PACKAGING = Path(__file__).resolve().parent
@@ -29,6 +30,11 @@ NAME = "see1-previs"
 ICON_PNG = REPO / "assets" / "icons" / "see1-previs.png"
 ICON_ICO = REPO / "assets" / "icons" / "see1-previs.ico"
 ICON_ICNS = REPO / "assets" / "icons" / "see1-previs.icns"
+# The OpenTimelineIO plugin adapters the EDL and FCP XML exports use (distribution: module).
+OTIO_ADAPTERS = {
+    "otio-cmx3600-adapter": "otio_cmx3600_adapter",
+    "otio-fcp-adapter": "otio_fcp_adapter",
+}
 
 
 def _not_a_test(name: str) -> bool:
@@ -65,6 +71,8 @@ def hidden_imports() -> list[str]:
     for module in USD_MODULES:  # each loads its compiled half (pxr.Tf._tf) by name
         names += collect_submodules(f"pxr.{module}")
     names += collect_submodules("opentimelineio", filter=_not_a_test)
+    for adapter in OTIO_ADAPTERS.values():  # found through entry points, never imported by name
+        names += collect_submodules(adapter)
     if _platform() == "linux":
         names += collect_submodules("OpenGL.EGL")
     names += collect_submodules("pyqtgraph.opengl")
@@ -132,6 +140,9 @@ def data_files() -> list[tuple[str, str]]:
     datas += collect_data_files("see1previs")  # the camera and lens catalogue, and any new data
     datas += collect_data_files("pxr", includes=["**/plugInfo.json", "**/*.usda", "**/*.glslfx"])
     datas += collect_data_files("opentimelineio", includes=["**/*.json"])
+    for distribution, adapter in OTIO_ADAPTERS.items():
+        datas += collect_data_files(adapter, includes=["**/*.json"])  # plugin_manifest.json
+        datas += copy_metadata(distribution)  # the entry point OpenTimelineIO finds it by
     datas += collect_data_files("trimesh")
     datas += collect_data_files("reportlab")
     return datas

@@ -181,6 +181,11 @@ def test_bundled_export_writes_every_format_readable_elsewhere(installers, tmp_p
 
     timeline = otio.adapters.read_from_file(str(plan / "timeline.otio"))
     assert len(list(timeline.find_clips())) == shots
+    # The bundle carries the plugin adapters: it wrote the EDL and FCP XML, which read back.
+    fps = float(scene_data["frame_rate"])
+    edl = otio.adapters.read_from_file(str(plan / "timeline.edl"), "cmx_3600", rate=fps)
+    xml = otio.adapters.read_from_file(str(plan / "timeline.xml"), "fcp_xml")
+    assert len(list(edl.find_clips())) == len(list(xml.find_clips())) == shots
 
     from pypdf import PdfReader
 
