@@ -41,8 +41,8 @@ test: system-deps $(STAMP) lint
 
 ## lint: ruff linter and formatter check
 lint: $(STAMP)
-	$(BIN)/ruff check app tests benchmarks docs
-	$(BIN)/ruff format --check app tests benchmarks docs
+	$(BIN)/ruff check app tests benchmarks docs tools
+	$(BIN)/ruff format --check app tests benchmarks docs tools
 
 ## bench: benchmark scripts that print figures
 bench: $(STAMP)

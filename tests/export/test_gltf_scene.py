@@ -174,6 +174,19 @@ def test_skin_joints_follow_the_baked_segments(baked, reader, actor_id):
     assert worst[1] <= ANGLE_TOLERANCE_DEG
 
 
+def test_each_skeleton_hangs_under_its_own_node(reader):
+    """Importers make the joints' common parent an armature: one per actor, bones unrenamed."""
+    root = reader.named("SEE1_module")
+    holders = set()
+    for skin in reader.gltf.skins:
+        holder = reader.parent[skin.joints[0]]
+        assert reader.gltf.nodes[holder].name == skin.name  # "<actor>_skeleton"
+        assert reader.parent[holder] == root
+        assert reader.gltf.nodes[holder].children == [skin.joints[0]]
+        holders.add(holder)
+    assert len(holders) == len(reader.gltf.skins) == 2
+
+
 def test_skinned_hand_vertices_ride_on_the_baked_hand(baked, reader):
     """Skinning as a viewer does it: joint world matrix x inverse bind matrix x vertex."""
     node = reader.named("ren_body")

@@ -13,10 +13,13 @@ Nodes under ``SEE1_module``:
   glTF cannot animate lens properties, so a zoom keeps the first frame's field of view; the
   per-frame focal lengths are in the USD stage and the track files.
 - one per prop (and placeholder actor) with its simulated shape as a mesh;
-- one joint node per segment of each articulated actor (the skeleton, rooted at the lower
-  trunk), with a skin and a body mesh whose every vertex follows one joint (see
-  :mod:`see1previs.export.actor_skeleton`); the skinned mesh node sits at the scene root, as
-  glTF recommends, and its own transform is unused;
+- per articulated actor, a node ``<actor>_skeleton`` (identity transform) holding one joint
+  node per segment (the skeleton, rooted at the lower trunk), with a skin and a body mesh
+  whose every vertex follows one joint (see :mod:`see1previs.export.actor_skeleton`); the
+  skinned mesh node sits at the scene root, as glTF recommends, and its own transform is
+  unused. The ``<actor>_skeleton`` node keeps each actor's joints apart: importers make the
+  joints' common parent an armature (Blender does), and without it both actors' bones would
+  land in one armature, the second actor's renamed ``right_hand.001`` and so on;
 - ``Interior_wall`` (faces toward the cabin, single-sided) and ``Interior_fixtures``;
 - one ``KHR_lights_punctual`` spot light per light-ring bar (see
   :mod:`see1previs.export.gltf_lights`).
@@ -199,6 +202,11 @@ class _SceneWriter:
         skeleton = actor_skeleton(actor.height, actor.mass)
         motion = joint_motion(trajectory, actor.id, skeleton)
         nodes = self.gltf.document["nodes"]
+        holder = self.gltf.add(
+            "nodes",
+            {"name": f"{actor.id}_skeleton", "extras": {"see1:id": actor.id}, "children": []},
+        )
+        nodes[self.root]["children"].append(holder)
         joints: list[int] = []
         for index, segment in enumerate(skeleton.segments):
             node = self.gltf.add(
@@ -211,7 +219,7 @@ class _SceneWriter:
             )
             joints.append(node)
             parent = skeleton.parents[index]
-            owner = nodes[self.root] if parent < 0 else nodes[joints[parent]]
+            owner = nodes[holder] if parent < 0 else nodes[joints[parent]]
             owner.setdefault("children", []).append(node)
             self._animate(
                 node,
