@@ -95,6 +95,10 @@ RULES = {
     (model.Prop, "inertia"): f"each {format_number(limits.MIN_INERTIA)}–"
     f"{format_number(limits.MAX_INERTIA)}; each at most the sum of the other two",
     (model.Pose, "orientation"): "non-zero; normalised to unit length on load",
+    (model.Pose, "position"): f"each within ±{format_number(limits.MAX_DISTANCE)}",
+    (cameras.FixedRig, "position"): f"each within ±{format_number(limits.MAX_DISTANCE)}",
+    (cameras.PathKeyframe, "position"): f"each within ±{format_number(limits.MAX_DISTANCE)}",
+    (cameras.LookAtPoint, "point"): f"each within ±{format_number(limits.MAX_DISTANCE)}",
     (model.Environment, "ventilation"): "speed ≤ 2",
     (model.ImpulseCue, "target"): "id of a prop or actor",
     (model.SpinCue, "target"): "id of a prop or actor",

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from see1previs.core.scene import Scene
-from see1previs.core.scenefile import MAX_DEPTH, MAX_SCENE_BYTES, SceneFileError, load_scene
+from see1previs.core.scene_json import MAX_DEPTH
+from see1previs.core.scenefile import MAX_SCENE_BYTES, SceneFileError, load_scene
 from tests.core.samples import problems, valid_scene_data
 
 HANG_LIMIT_S = 60  # the fixed loader answers in well under a second; before, minutes
@@ -217,3 +218,49 @@ def test_every_committed_scene_still_loads() -> None:
     assert files
     for file in files:
         assert isinstance(load_scene(file), Scene), file
+
+
+def test_a_lone_half_character_is_named_at_its_path() -> None:
+    assert problems('{"format": 2, "title": "Sc. 12 \\ud800"}') == [
+        "title: holds \\ud800, half of a two-part character escape without its other half, "
+        "which is not text; remove it or write the whole character"
+    ]
+
+
+def test_a_list_longer_than_any_in_a_scene_is_refused_where_it_is() -> None:
+    text = json.dumps({"format": 2, "title": "x", "extra": {"notes": list(range(30_000))}})
+    assert problems(text) == [
+        "extra.notes: this list holds 30,000 entries; no list or object in a scene holds "
+        "more than 20,000"
+    ]
+
+
+def test_a_file_of_a_million_values_is_refused() -> None:
+    text = json.dumps({"format": 2, "extra": [list(range(20_000))] * 60})
+    (problem,) = problems(text)
+    assert problem.startswith("extra[")
+    assert "the file holds more than 1,000,000 values by here" in problem
+
+
+def test_positions_far_beyond_any_set_are_refused() -> None:
+    data = valid_scene_data()
+    data["props"][0]["pose"] = {"position": [1.7976931348623157e308, 0, 0]}
+    data["cameras"] = [
+        {"id": "cam", "look_at": {"point": [0, 0, -1e9]}, "rig": {"type": "fixed", "mount": "A"}}
+    ]
+    assert problems(data) == [
+        "props[0].pose.position: every coordinate must be within 100 m of the module's centre, "
+        "got 1.7976931348623157e+308",
+        "cameras[0].look_at.point: every coordinate must be within 100 m of the module's centre, "
+        "got 1000000000",
+    ]
+
+
+def test_a_look_at_point_of_the_wrong_length_is_named_at_point() -> None:
+    data = valid_scene_data()
+    data["cameras"] = [
+        {"id": "cam", "look_at": {"point": [0, 0]}, "rig": {"type": "fixed", "mount": "A"}}
+    ]
+    assert problems(data) == [
+        "cameras[0].look_at.point: must be a list of 3 numbers (x, y, z), got a list of 2"
+    ]

@@ -22,8 +22,9 @@ from see1previs.physics.bake import bake, station_for
 from see1previs.physics.bake_budget import BAKE_MEMORY_LIMIT, bake_memory_estimate
 from see1previs.physics.bodies import plan_prop
 from see1previs.physics.simulation import SceneSetupError, prepare_world, simulate
-from see1previs.physics.world import compile_error
+from see1previs.physics.world import World, compile_error
 from see1previs.station.collision import boundary_tiles
+from tests.conftest import SCENES
 from tests.physics.scenes import make_scene, sphere_prop
 
 
@@ -184,3 +185,37 @@ def test_a_camera_turned_by_a_huge_quaternion_has_a_real_orientation() -> None:
     result = simulate(scene)
     track = evaluate_camera(scene.cameras[0], scene, result.station, result.trajectory)
     assert np.allclose(track.orientations, [1.0, 0.0, 0.0, 0.0])
+
+
+def test_props_pasted_in_one_place_are_reported_per_body_at_once() -> None:
+    handle = {"type": "mesh", "file": "../assets/props/t-handle.obj"}
+    props = [{"id": f"t{i}", "shape": handle, "mass": 0.3} for i in range(60)]
+    props += [{**sphere_prop(f"s{i}"), "id": f"s{i}"} for i in range(440)]
+    problems = _setup_problems(make_scene(props), SCENES)
+    assert len(problems) == 500  # one per body, not one per pair (124,750)
+    assert problems[0] == (
+        "props[0].pose.position",
+        "'t0' starts inside 't1' and 498 other bodies (their origins are 0 mm apart); move "
+        "it apart",
+    )
+
+
+def test_a_few_overlaps_are_still_measured_exactly() -> None:
+    props = [sphere_prop("a", radius=0.1), sphere_prop("b", position=(0.15, 0, 0), radius=0.1)]
+    assert _setup_problems(make_scene(props)) == [
+        ("props[0].pose.position", "'a' starts overlapping 'b' by 50 mm; move it apart")
+    ]
+
+
+def test_a_start_too_crowded_for_the_physics_memory_is_a_problem(monkeypatch) -> None:
+    def overflow(*args, **kwargs):
+        raise mujoco.FatalError("mj_stackAlloc: out of memory\n  nefc = 47790, ncon = 15930")
+
+    monkeypatch.setattr(World, "build", overflow)
+    assert _setup_problems(make_scene([sphere_prop("a")])) == [
+        (
+            "props",
+            "the bodies start touching at 15,930 points, more than the physics can hold: many "
+            "of them overlap where they start; move them apart",
+        )
+    ]

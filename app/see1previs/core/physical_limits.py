@@ -42,6 +42,10 @@ MAX_INERTIA = 1e4
 """kg·m²: above a 1 t mass 3 m from its centre."""
 
 
+MAX_DISTANCE = 100.0
+"""m: how far from the module's centre a position may be; the module is 6 m across and a
+custom interior is a room, so this only catches numbers no set has."""
+
 MAX_PROPS = 500
 MAX_ACTORS = 20
 MAX_CUES = 10_000
@@ -55,6 +59,17 @@ def number_text(value: float) -> str:
     if value == int(value) and abs(value) < 1e16:
         return str(int(value))
     return repr(value)
+
+
+def position_problem(point: Sequence[float]) -> str | None:
+    """Why ``point`` (module frame, metres) is no place on a set, or None."""
+    farthest = max(abs(c) for c in point)
+    if farthest > MAX_DISTANCE:
+        return (
+            f"every coordinate must be within {number_text(MAX_DISTANCE)} m of the module's "
+            f"centre, got {number_text(farthest)}"
+        )
+    return None
 
 
 def prop_mass_problem(mass: float) -> str | None:

@@ -52,6 +52,7 @@ from see1previs.core.scene_base import (
     Vec3,
     normalized_quaternion,
     quantity,
+    within_reach,
 )
 from see1previs.core.scene_cameras import Camera, Shot
 from see1previs.core.scene_cues import (
@@ -140,6 +141,8 @@ class Pose(SceneModel):
     @classmethod
     def _unit_quaternion(cls, q: Quat) -> Quat:
         return normalized_quaternion(q)
+
+    _on_set = field_validator("position")(classmethod(lambda cls, p: within_reach(p)))
 
 
 class Velocity(SceneModel):

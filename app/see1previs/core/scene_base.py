@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from see1previs.core.physical_limits import position_problem
+
 
 def quantity(
     unit: str, description: str, *, minimum: float | None = None, **constraints: Any
@@ -58,6 +60,14 @@ class SceneModel(BaseModel):
     """Base for scene models: unknown fields are errors, assignments are validated."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+def within_reach(point: Vec3 | None) -> Vec3 | None:
+    """``point`` if it is a place on a set (see physical_limits); raises ValueError if not."""
+    problem = None if point is None else position_problem(point)
+    if problem:
+        raise ValueError(problem)
+    return point
 
 
 def normalized_quaternion(q: tuple[float, float, float, float]) -> tuple[float, ...]:

@@ -27,6 +27,7 @@ from see1previs.core.scene_base import (
     Vec3,
     normalized_quaternion,
     quantity,
+    within_reach,
 )
 
 DEFAULT_BODY = "arri-alexa-mini-lf"
@@ -36,6 +37,8 @@ class LookAtPoint(SceneModel):
     """Aim at a fixed point of the module."""
 
     point: Vec3 = Field(description="Point to aim at [m], module frame")
+
+    _on_set = field_validator("point")(classmethod(lambda cls, p: within_reach(p)))
 
 
 LookAt = Annotated[
@@ -69,6 +72,8 @@ class FixedRig(SceneModel):
     @classmethod
     def _unit(cls, q: Quat | None) -> Quat | None:
         return None if q is None else normalized_quaternion(q)
+
+    _on_set = field_validator("position")(classmethod(lambda cls, p: within_reach(p)))
 
     @model_validator(mode="after")
     def _placed(self) -> FixedRig:
@@ -105,6 +110,8 @@ class PathKeyframe(SceneModel):
     @classmethod
     def _unit(cls, q: Quat | None) -> Quat | None:
         return None if q is None else normalized_quaternion(q)
+
+    _on_set = field_validator("position")(classmethod(lambda cls, p: within_reach(p)))
 
 
 class PathRig(SceneModel):

@@ -1,9 +1,9 @@
 """Reading and writing scene files (``*.see1.json``).
 
-Owns the file format around the scene model: decoding (UTF-8, JSON, repeated keys), the
-``format`` version check and migration of older files, validation that reports every problem
-at once with its JSON path, canonical text, atomic saving, and resolving the asset paths a
-scene names relative to its own folder.
+Owns the file format around the scene model: decoding (UTF-8 here, JSON in
+:mod:`see1previs.core.scene_json`), the ``format`` version check and migration of older
+files, validation that reports every problem at once with its JSON path, canonical text,
+atomic saving, and resolving the asset paths a scene names relative to its own folder.
 
 Loading never executes code: a scene file is plain JSON read with :mod:`json` and checked
 against the pydantic models in :mod:`see1previs.core.scene`.
@@ -24,11 +24,11 @@ from see1previs.core import scene as scene_model
 from see1previs.core.atomic_write import AtomicWriteError, replace_file_atomically
 from see1previs.core.migrations import MigrationError, migrate
 from see1previs.core.scene import Scene
+from see1previs.core.scene_json import decode_json
 from see1previs.core.sceneissues import (
     SceneIssue,
     describe_value,
     issues_from_validation_error,
-    json_path,
     raw_reference_issues,
     unique,
 )
@@ -119,7 +119,7 @@ def _parse(text: str, file: Path | None) -> Scene:
         raise SceneFileError([_too_large()], file)
     # Editors on Windows like to start UTF-8 files with a byte-order mark; it carries nothing.
     text = text.removeprefix("\ufeff")
-    data, decode_issues = _decode_json(text)
+    data, decode_issues = decode_json(text)
     if data is None and decode_issues:
         raise SceneFileError(decode_issues, file)
     return _scene_from(data, file, decode_issues)
@@ -149,147 +149,6 @@ def _not_an_object(data: Any) -> SceneIssue:
         "",
         "a scene file must hold one JSON object {...} with the scene's fields, got "
         + describe_value(data),
-    )
-
-
-# -- JSON --------------------------------------------------------------------------------------
-
-# What json's messages mean, in words for someone editing a scene by hand.
-_JSON_EXPECTATIONS = {
-    "Expecting value": "expected a value (a number, text in double quotes, true, false, null, "
-    "a list [...] or an object {...})",
-    "Expecting ',' delimiter": "expected ',' between two items",
-    "Expecting ':' delimiter": "expected ':' after a field name",
-    "Expecting property name enclosed in double quotes": "expected a field name in double quotes",
-    "Unterminated string starting at": "text in double quotes starts here but never ends",
-    "Invalid control character at": "a line break or tab inside text in double quotes "
-    "(write it as \\n or \\t)",
-    "Invalid \\escape": "an invalid escape after a backslash (write a backslash as \\\\)",
-    "Invalid \\uXXXX escape": "an invalid \\uXXXX escape",
-    "Extra data": "more text after the end of the scene's object",
-}
-
-
-class _JsonObject(dict[str, Any]):
-    """A decoded JSON object that remembers which keys the file repeated."""
-
-    repeated: dict[str, int]
-
-
-def _object_from_pairs(pairs: list[tuple[str, Any]]) -> _JsonObject:
-    obj = _JsonObject()
-    obj.repeated = {}
-    for key, value in pairs:
-        if key in obj:
-            obj.repeated[key] = obj.repeated.get(key, 1) + 1
-        obj[key] = value
-    return obj
-
-
-MAX_DEPTH = 32
-"""Deepest nesting of lists and objects a scene file may have; real scenes need about 8."""
-
-MAX_INT_DIGITS = 400
-"""Longer whole numbers are read as a stand-in too large for any field: turning a number of
-a million digits into an integer takes Python seconds, and no scene value is beyond 1e308."""
-
-_TOO_LARGE = 10**MAX_INT_DIGITS
-
-
-class _TooDeep(Exception):
-    """Decoded data nested deeper than :data:`MAX_DEPTH`."""
-
-
-def _parse_int(digits: str) -> int:
-    if len(digits) > MAX_INT_DIGITS:
-        return -_TOO_LARGE if digits.startswith("-") else _TOO_LARGE
-    return int(digits)
-
-
-def _decode_json(text: str) -> tuple[Any, list[SceneIssue]]:
-    """The decoded data and the issues found while decoding (syntax, repeated keys)."""
-    if not text.strip():
-        return None, [SceneIssue("", "the file is empty; a scene file is a JSON object {...}")]
-    try:
-        data = json.loads(text, object_pairs_hook=_object_from_pairs, parse_int=_parse_int)
-        repeats: list[SceneIssue] = []
-        return _plain(data, "", repeats), repeats
-    except json.JSONDecodeError as exc:
-        return None, [_syntax_issue(text, exc)]
-    except (_TooDeep, RecursionError):
-        return None, [_too_deep(text)]
-
-
-_BRACKET_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def _too_deep(text: str) -> SceneIssue:
-    """Where ``text`` first nests deeper than :data:`MAX_DEPTH`, as a line and column."""
-    depth, at = 0, 0
-    for token in _BRACKET_OR_STRING.finditer(text):
-        mark = token.group()
-        depth += 1 if mark in "[{" else -1 if mark in "]}" else 0
-        if depth > MAX_DEPTH:
-            at = token.start()
-            break
-    line = text.count("\n", 0, at) + 1
-    column = at - (text.rfind("\n", 0, at) + 1) + 1
-    return SceneIssue(
-        "",
-        f"lists and objects are nested too deeply at line {line}, column {column} (more than "
-        f"{MAX_DEPTH} levels); a scene's fields are never nested that deeply",
-    )
-
-
-def _plain(value: Any, path: str, repeats: list[SceneIssue], depth: int = 0) -> Any:
-    """``value`` with plain dicts, noting every key repeated within one object."""
-    if isinstance(value, dict | list) and depth >= MAX_DEPTH:
-        raise _TooDeep
-    if isinstance(value, dict):
-        for key, count in getattr(value, "repeated", {}).items():
-            repeats.append(
-                SceneIssue(
-                    json_path(path, key),
-                    f"appears {count} times in the same object; keep only one (JSON would "
-                    "silently use the last)",
-                )
-            )
-        return {
-            key: _plain(item, json_path(path, key), repeats, depth + 1)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [
-            _plain(item, json_path(path, index), repeats, depth + 1)
-            for index, item in enumerate(value)
-        ]
-    return value
-
-
-def _syntax_issue(text: str, exc: json.JSONDecodeError) -> SceneIssue:
-    expected = _JSON_EXPECTATIONS.get(exc.msg, exc.msg[:1].lower() + exc.msg[1:])
-    # JSON counts lines at "\n" only (splitlines() would also split at form feeds and the
-    # like), and the error may point just past the last line of a file cut short.
-    lines = text.split("\n")
-    line_text = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
-    before = text[: exc.pos].rstrip()
-    here = text[exc.pos : exc.pos + 1]
-    hint = ""
-    if not text[exc.pos :].strip():
-        hint = "; the file ends here, so it looks cut short"
-    elif before.endswith(",") and here in "]}":
-        hint = "; JSON allows no comma before '}' or ']'"
-    elif here == "/":
-        hint = "; JSON has no comments"
-    elif here == "'":
-        hint = "; JSON text needs double quotes"
-    near = line_text.strip()
-    if len(near) > 60:
-        start = max(0, exc.colno - 1 - 30)
-        near = "..." + line_text[start : start + 60].strip() + "..."
-    near = f" (near: {near})" if near else ""
-    return SceneIssue(
-        "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {expected}{hint}{near}"
     )
 
 

@@ -189,7 +189,10 @@ def _locate(loc: Sequence[str | int], root: type[BaseModel], prefix: str) -> _Lo
         if members and isinstance(segment, str):
             # Pydantic names the union member it tried ('box', 'function-after[...]'); the
             # file has no such level, so drop it and narrow to that member when we can.
-            chosen = next((m for m in members if _type_tag(m) == segment), None)
+            chosen = next(
+                (m for m in members if segment in (_type_tag(m), getattr(m, "__name__", None))),
+                None,
+            )
             where.annotation = chosen if chosen is not None else annotation
             continue
         if isinstance(segment, int):
@@ -356,6 +359,7 @@ def issues_from_validation_error(
     edit rejected by, say, ``Prop`` (``validate_assignment``) reads ``props[2].mass: ...``.
     """
     issues: list[SceneIssue] = []
+    wrong_kind: set[SceneIssue] = set()
     for item in error.errors(include_url=False):
         if item["type"] == "scene_references":
             # The scene's model validator bundles every id/reference problem into one error.
@@ -363,7 +367,31 @@ def issues_from_validation_error(
             issues.extend(SceneIssue(path, message) for path, message in ctx.get("problems", []))
         else:
             issues.append(_describe_error(item, root, path))
-    return unique(issues)
+            if item["type"] in _KIND_ERRORS:
+                wrong_kind.add(issues[-1])
+    return unique(_without_other_branches(issues, wrong_kind))
+
+
+_KIND_ERRORS = {"string_type", *_OBJECT_ERRORS}
+
+
+def _without_other_branches(
+    issues: list[SceneIssue], wrong_kind: set[SceneIssue]
+) -> list[SceneIssue]:
+    """``issues`` less "must be text" where a field takes text or an object and got an object
+    with problems of its own (``look_at``): the object's problems are the ones to fix."""
+
+    def explained(issue: SceneIssue) -> bool:
+        return any(
+            other not in wrong_kind
+            and (
+                other.path == issue.path
+                or other.path.startswith((issue.path + ".", issue.path + "["))
+            )
+            for other in issues
+        )
+
+    return [issue for issue in issues if issue not in wrong_kind or not explained(issue)]
 
 
 def unique(issues: Iterable[SceneIssue]) -> list[SceneIssue]:

@@ -27,7 +27,7 @@ from see1previs.core.scene import (
     Prop,
     SphereShape,
 )
-from see1previs.physics.piece_cache import mesh_pieces
+from see1previs.physics.piece_cache import mesh_inner_radius, mesh_pieces
 from see1previs.station.mesh_files import read_mesh_nodes
 from see1previs.station.mesh_size import size_problem
 from see1previs.station.repair import clean
@@ -67,6 +67,7 @@ class BodyPlan:
     com: np.ndarray = field(default_factory=lambda: np.zeros(3))  # body frame
     inertia: np.ndarray = field(default_factory=lambda: np.eye(3))  # about the COM, body axes
     bounding_radius: float = 0.0  # from the body origin
+    inner_radius: float = 0.0  # a ball this big around the origin lies inside the body
     volume: float = 0.0
     mesh: trimesh.Trimesh | None = None  # a mesh prop's surface in metres, body frame
 
@@ -81,12 +82,13 @@ def plan_prop(prop: Prop, index: int, scene_dir: Path | None) -> BodyPlan:
         a, b, c = shape.size
         inertia = prop.mass / 12.0 * np.array([b * b + c * c, a * a + c * c, a * a + b * b])
         plan.bounding_radius = float(np.linalg.norm(half))
+        plan.inner_radius = min(half)
         plan.volume = a * b * c
     elif isinstance(shape, SphereShape):
         r = shape.radius
         plan.primitives.append(Primitive("sphere", (r, 0.0, 0.0)))
         inertia = np.full(3, 0.4 * prop.mass * r * r)
-        plan.bounding_radius = r
+        plan.bounding_radius = plan.inner_radius = r
         plan.volume = 4.0 / 3.0 * math.pi * r**3
     elif isinstance(shape, CylinderShape):
         r, h = shape.radius, shape.length
@@ -94,12 +96,14 @@ def plan_prop(prop: Prop, index: int, scene_dir: Path | None) -> BodyPlan:
         side = prop.mass * (3 * r * r + h * h) / 12.0
         inertia = np.array([side, side, 0.5 * prop.mass * r * r])
         plan.bounding_radius = math.hypot(r, 0.5 * h)
+        plan.inner_radius = min(r, 0.5 * h)
         plan.volume = math.pi * r * r * h
     elif isinstance(shape, CapsuleShape):
         r, h = shape.radius, shape.length
         plan.primitives.append(Primitive("capsule", (r, 0.5 * h, 0.0)))
         inertia = capsule_inertia(prop.mass, r, h)
         plan.bounding_radius = 0.5 * h + r
+        plan.inner_radius = r
         plan.volume = math.pi * r * r * h + 4.0 / 3.0 * math.pi * r**3
     else:
         inertia = _plan_mesh(plan, shape, path, scene_dir)
@@ -133,6 +137,7 @@ def plan_actor(actor: Actor, index: int) -> BodyPlan:
     straight = actor.height - 2.0 * radius
     plan = BodyPlan(id=actor.id, json_path=f"actors[{index}]", mass=actor.mass)
     plan.primitives.append(Primitive("capsule", (radius, 0.5 * straight, 0.0)))
+    plan.inner_radius = radius
     plan.inertia = np.diag(capsule_inertia(actor.mass, radius, straight))
     plan.bounding_radius = 0.5 * actor.height
     plan.volume = actor.mass / HUMAN_DENSITY
@@ -195,6 +200,7 @@ def _plan_mesh(plan: BodyPlan, shape: MeshShape, path: str, scene_dir: Path | No
     plan.com = np.array(mesh.center_mass, dtype=float)
     unit_density = mesh.moment_inertia / mesh.mass  # per kg, about the COM, mesh axes
     plan.hulls = mesh_pieces(mesh)
+    plan.inner_radius = mesh_inner_radius(mesh)
     plan.bounding_radius = float(np.max(np.linalg.norm(mesh.vertices, axis=1)))
     return unit_density * plan.mass
 

@@ -8,7 +8,9 @@ are kept here:
 
 - interiors by the identity of their meshes: :func:`see1previs.station.loader.load_station`
   hands out stations that share them, and a loaded interior is never changed;
-- prop meshes by a digest of their vertices and faces, since each world reads the file anew.
+- prop meshes by a digest of their vertices and faces, since each world reads the file anew
+  (with the radius of the ball around their origin that lies inside them, which the crowding
+  check uses).
 
 What is returned is exactly what :func:`boundary_tiles` and :func:`convex_pieces` return, so
 bakes stay bit-identical.
@@ -87,15 +89,33 @@ def interior_pieces(station: Station, thickness: float) -> InteriorPieces:
 
 def mesh_pieces(mesh: trimesh.Trimesh) -> list[np.ndarray]:
     """Convex pieces covering a prop's ``mesh`` (see :func:`convex_pieces`)."""
+    key = ("pieces", _digest(mesh))
+    found = _meshes.get(key)
+    if found is None:
+        found = convex_pieces(mesh)
+        _meshes.put(key, found)
+    return list(found)
+
+
+def mesh_inner_radius(mesh: trimesh.Trimesh) -> float:
+    """The radius of a ball around the origin inside a closed ``mesh``; 0 if the origin is
+    outside or the mesh is open (then no ball is certainly inside)."""
+    key = ("inner", _digest(mesh))
+    found = _meshes.get(key)
+    if found is None:
+        found = 0.0
+        if mesh.is_watertight:
+            depth = trimesh.proximity.signed_distance(mesh, np.zeros((1, 3)))[0]
+            found = max(0.0, float(depth))  # positive inside
+        _meshes.put(key, found)
+    return found
+
+
+def _digest(mesh: trimesh.Trimesh) -> str:
     vertices = np.ascontiguousarray(mesh.vertices, dtype=float)
     faces = np.ascontiguousarray(mesh.faces, dtype=np.int64)
     digest = hashlib.blake2b(digest_size=20)
     for array in (vertices, faces):
         digest.update(repr(array.shape).encode())
         digest.update(array.tobytes())
-    key = digest.hexdigest()
-    found = _meshes.get(key)
-    if found is None:
-        found = convex_pieces(mesh)
-        _meshes.put(key, found)
-    return list(found)
+    return digest.hexdigest()

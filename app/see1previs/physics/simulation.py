@@ -7,8 +7,11 @@ sees them all at once, each with the JSON path of the object at fault.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import mujoco
 
 from see1previs.core.scene import Scene
 from see1previs.physics.bake import (
@@ -23,6 +26,7 @@ from see1previs.physics.bake_budget import bake_memory_problem
 from see1previs.physics.bodies import BodySetupError
 from see1previs.physics.cache import BakeCache, bake_key
 from see1previs.physics.cache_entry import Expected
+from see1previs.physics.crowding import CrowdedError
 from see1previs.physics.cue_checks import actor_cue_problems
 from see1previs.physics.placement import placement_problems
 from see1previs.physics.trajectory import Trajectory
@@ -67,6 +71,10 @@ def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
         world = World.build(scene, station, scene_dir)
     except BodySetupError as exc:
         raise SceneSetupError([(exc.path, exc.message)]) from exc
+    except CrowdedError as exc:  # found before compiling: the physics would take minutes
+        raise SceneSetupError(exc.problems) from exc
+    except mujoco.FatalError as exc:  # the start state alone overflows the physics' memory
+        raise SceneSetupError([_start_overflow(scene, str(exc))]) from exc
     problems = placement_problems(world)
     too_big = bake_memory_problem(world, scene)
     if too_big is not None:
@@ -74,6 +82,17 @@ def prepare_world(scene: Scene, scene_dir: Path | None = None) -> World:
     if problems:
         raise SceneSetupError(problems)
     return world
+
+
+def _start_overflow(scene: Scene, detail: str) -> tuple[str, str]:
+    """The problem when computing the first contacts runs MuJoCo out of memory."""
+    contacts = re.search(r"ncon = (\d+)", detail)
+    count = f"{int(contacts.group(1)):,} " if contacts else ""
+    return (
+        "props" if scene.props else "actors",
+        f"the bodies start touching at {count}points, more than the physics can hold: many "
+        "of them overlap where they start; move them apart",
+    )
 
 
 def simulate(

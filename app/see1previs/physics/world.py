@@ -41,6 +41,7 @@ from see1previs.physics.contact_model import (
     contact_solref,
     dampratio_for_restitution,
 )
+from see1previs.physics.crowding import check_crowding
 from see1previs.physics.piece_cache import interior_pieces
 from see1previs.station.model import Station
 
@@ -137,6 +138,7 @@ class World:
                 plans.append(("actor", plan_humanoid(actor, index), actor))
             else:
                 plans.append(("actor", plan_actor(actor, index), actor))
+        check_crowding([plan for _, plan, _ in plans], [item.pose.position for _, _, item in plans])
         # Props come first: an actor's grip welds name prop bodies, which must exist by then.
         humans = {}
         for kind, plan, item in plans:
