@@ -398,7 +398,8 @@ def cmd_self_test(args: argparse.Namespace) -> int:
             view.close()
         if pixels.std() < 5:
             raise CliError("self-test failed: the rendered camera frame is blank")
-        rows = (Path(folder) / "plan" / "shot_list.csv").read_text(encoding="utf-8").splitlines()
+        text = (Path(folder) / "plan" / "shot_list.csv").read_text(encoding="utf-8")
+        rows = [line for line in text.splitlines() if not line.startswith("#")]  # header line
     print(
         f"see1-previs {__version__} self-test ok: baked {scene.title!r} "
         f"({bake.trajectory.frame_count} frames), rendered {pixels.shape[1]}x{pixels.shape[0]} "

@@ -67,9 +67,11 @@ def test_export_writes_every_format_and_they_read_back(tmp_path: Path, capsys):
     assert "written to" in capsys.readouterr().out
 
     shots = read_csv_rows(out / "shot_list.csv")
+    header = (out / "shot_list.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("# SEE-1 Previs shot list,production,export test,version,")
     assert [row["shot_id"] for row in shots] == ["s2", "s1"]  # shooting order
     assert [row["shot"] for row in shots] == ["1B", "1A"]  # scene/setup numbers
-    assert shots[1]["size"] and shots[1]["movement"]
+    assert shots[1]["size"] and shots[1]["angle"] and shots[1]["movement"]
     assert "ana" in shots[1]["cast"]
 
     track = read_csv_rows(out / "tracks" / "s1_A.csv")

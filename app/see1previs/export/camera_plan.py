@@ -55,7 +55,12 @@ from see1previs.export.previs_movies import (
     movie_files,
     write_previs_movies,
 )
-from see1previs.export.shot_list_csv import ShotListRow, shot_list_rows, write_shot_list_csv
+from see1previs.export.shot_list_csv import (
+    ShotListRow,
+    shot_list_header,
+    shot_list_rows,
+    write_shot_list_csv,
+)
 from see1previs.export.shots import shooting_order
 from see1previs.export.usd_stage import write_usd_stage
 from see1previs.physics.trajectory import Trajectory
@@ -175,7 +180,7 @@ def export_camera_plan(
             write_motion_control_csv(motions, staging / MOTION_CONTROL_FILE)
             written.append(MOTION_CONTROL_FILE)
         if "shotlist" in formats:
-            write_shot_list_csv(rows, staging / SHOT_LIST_FILE)
+            write_shot_list_csv(rows, staging / SHOT_LIST_FILE, shot_list_header(scene))
             written.append(SHOT_LIST_FILE)
         if "otio" in formats:
             write_otio_timeline(

@@ -86,6 +86,7 @@ def export_scene(
     summary = {
         shot_id: {
             "framing": a.framing,
+            "angle": a.angle,
             "movement": a.movement,
             "subjects": ", ".join(a.subjects),
             "warnings": "; ".join(w.message for w in a.warnings),
