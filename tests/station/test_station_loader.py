@@ -236,7 +236,7 @@ def test_too_many_faces(tmp_path, monkeypatch):
     assert loader_module.MAX_FACES == 500_000
     monkeypatch.setattr(loader_module, "MAX_FACES", 1000)
     path = _write(_sphere(), tmp_path / "dense.ply")
-    with pytest.raises(StationError, match=r"dense.ply: the interior has 1,280 triangles.*1,000"):
+    with pytest.raises(StationError, match=r"dense.ply: it has 1,280 triangles.*1,000"):
         load_station(path)
 
 
