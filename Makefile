@@ -51,6 +51,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_viewport.py
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python benchmarks/bench_gui.py
+	$(BIN)/python benchmarks/bench_previs_movies.py
+	$(BIN)/python benchmarks/bench_fuzz_loader.py --documents 10000
+	$(BIN)/python benchmarks/bench_kill9.py
+	$(BIN)/python benchmarks/bench_containment.py --launches 10000
 
 ## assets: regenerate the SEE-1 interior, prop meshes, demo scenes and generated docs
 assets: $(STAMP)
