@@ -48,7 +48,9 @@ class MovieFrames:
 
     def burn_in(self, track: CameraTrack, shot: Shot, frame: int) -> str:
         """'SH010 10A  |  CAM-A  |  35 mm f/2.8  |  00:00:00:12  #12'."""
-        shot_label = f"{shot.id} {shot.name}" if shot.name and shot.name != shot.id else shot.id
+        # A name that already starts with the shot id ("1B the catch") is shown as it is.
+        name = shot.name or ""
+        shot_label = name if name.split(" ", 1)[0] == shot.id else f"{shot.id} {name}".strip()
         camera = self._camera_names.get(shot.camera, shot.camera)
         timecode = self.scene.frame_rate.timecode(frame)
         return (
