@@ -141,7 +141,11 @@ def data_files() -> list[tuple[str, str]]:
     datas += collect_data_files("pxr", includes=["**/plugInfo.json", "**/*.usda", "**/*.glslfx"])
     datas += collect_data_files("opentimelineio", includes=["**/*.json"])
     for distribution, adapter in OTIO_ADAPTERS.items():
-        datas += collect_data_files(adapter, includes=["**/*.json"])  # plugin_manifest.json
+        # plugin_manifest.json, and the adapter's source: OpenTimelineIO loads an adapter from
+        # the file path its manifest names, not through the import system.
+        datas += collect_data_files(
+            adapter, include_py_files=True, includes=["**/*.json", "**/*.py"]
+        )
         datas += copy_metadata(distribution)  # the entry point OpenTimelineIO finds it by
     datas += collect_data_files("trimesh")
     datas += collect_data_files("reportlab")

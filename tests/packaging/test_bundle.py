@@ -39,10 +39,12 @@ BUILD_SCRIPT = REPO / "packaging" / "build_linux.py"
 NAME = "see1-previs"
 BUILD_TIMEOUT = 1800
 
-# Libraries that belong to the machine's graphics driver or C++ runtime: never bundled.
+# Libraries that belong to the machine's graphics driver or C++ runtime: never bundled. A copy
+# a wheel vendors under its own hashed name (PyAV's "libdrm-b0291a67.so.2.4.0") is private to
+# that wheel's libraries and cannot stand in for the machine's, so it may travel with them.
 MACHINE_LIBRARIES = re.compile(
     r"^(libGL|libEGL|libGLX|libGLdispatch|libOpenGL|libgbm|libdrm|libvulkan|libstdc\+\+"
-    r"|libgcc_s|libX11|libxcb\.|libwayland)"
+    r"|libgcc_s|libX11|libxcb\.|libwayland)(?!-[0-9a-f]{8}\.so)"
 )
 
 SELF_TEST_LINE = re.compile(
