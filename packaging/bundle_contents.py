@@ -132,11 +132,14 @@ def excludes() -> list[str]:
 
 
 def data_files() -> list[tuple[str, str]]:
-    """(source, folder in the bundle) for assets, demo scenes and libraries' data files."""
+    """(source, folder in the bundle) for assets, demo scenes, guides and libraries' data."""
     datas = [
         (str(REPO / "assets"), "assets"),
         (str(REPO / "scenes"), "scenes"),
+        (str(REPO / "docs" / "images"), "docs/images"),
     ]
+    # The guides Help opens (Markdown; not the scripts that generate parts of them).
+    datas += [(str(page), "docs") for page in sorted((REPO / "docs").glob("*.md"))]
     datas += collect_data_files("see1previs")  # the camera and lens catalogue, and any new data
     datas += collect_data_files("pxr", includes=["**/plugInfo.json", "**/*.usda", "**/*.glslfx"])
     datas += collect_data_files("opentimelineio", includes=["**/*.json"])

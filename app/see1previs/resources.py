@@ -1,8 +1,8 @@
-"""Locates the application's bundled data: the assets and demo scenes folders.
+"""Locates the application's bundled data: the assets, demo scenes and docs folders.
 
 Works from a source checkout (``app/see1previs`` next to ``assets/``), from an installed
 bundle (PyInstaller sets ``sys.frozen`` and puts the data folders in ``sys._MEIPASS``; see
-``packaging/``) and when ``SEE1_ASSETS`` / ``SEE1_SCENES`` point elsewhere.
+``packaging/``) and when ``SEE1_ASSETS`` / ``SEE1_SCENES`` / ``SEE1_DOCS`` point elsewhere.
 """
 
 from __future__ import annotations
@@ -46,3 +46,8 @@ def assets_dir() -> Path:
 def scenes_dir() -> Path:
     """The folder holding the demo scenes."""
     return _find("scenes", "SEE1_SCENES")
+
+
+def docs_dir() -> Path:
+    """The folder holding the user guide and the other guides (Markdown, with images)."""
+    return _find("docs", "SEE1_DOCS")

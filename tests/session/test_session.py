@@ -86,6 +86,17 @@ def test_cue_edits_report_the_earliest_affected_time_and_camera_edits_none(sessi
     assert needed == [0.5] and session.bake_is_current
 
 
+def test_scene_changed_listeners_see_a_motion_edit_as_stale(session: Session):
+    """A view redrawing on scene_changed must not take the old bake for the new scene's."""
+    session.bake_now()
+    seen = []
+    session.scene_changed.connect(lambda scene: seen.append(session.bake_is_current))
+    session.edit("Set red mass", cmd.set_value(session.scene, ("props", 0, "mass"), 2.0))
+    session.bake_now()
+    session.edit("Rename", cmd.set_value(session.scene, ("title",), "Three balls"))
+    assert seen == [False, True]
+
+
 def test_stale_bakes_are_ignored(session: Session):
     job = session.bake_job()
     session.edit("Set red mass", cmd.set_value(session.scene, ("props", 0, "mass"), 2.0))

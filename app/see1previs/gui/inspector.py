@@ -118,6 +118,12 @@ class Inspector(QWidget):
         self._rows = 0
         self._add_fields(grid, model, data, prefix, depth=0)
         grid.setRowStretch(self._rows, 1)
+        # The old form goes later, not now: a refresh often runs inside one of its fields'
+        # own key handling (Enter applies the value; Ctrl+Z applies it before undoing).
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
         self.scroll.setWidget(page)
         self.scroll.verticalScrollBar().setValue(scroll)
         if focused in self.editors:

@@ -35,6 +35,15 @@ class BlockingWarnings(QWidget):
 
     def set_checking(self) -> None:
         self.summary.setText("Checking the blocking…")
+        self.summary.setToolTip("")
+
+    def set_failed(self, reason: str) -> None:
+        """Say the check broke (and why, in the tooltip): the list is not to be trusted."""
+        self.warnings = []
+        self.list.clear()
+        self.summary.setText(f"The blocking could not be checked: {reason}")
+        self.summary.setToolTip(reason)
+        self.summary.setWordWrap(True)
 
     def set_warnings(self, warnings: list[BlockingWarning]) -> None:
         self.warnings = list(warnings)
@@ -47,6 +56,7 @@ class BlockingWarnings(QWidget):
             item.setToolTip(f"{warning.kind}: {warning.message}")
             self.list.addItem(item)
         count = len(self.warnings)
+        self.summary.setToolTip("")
         self.summary.setText(
             "No blocking warnings" if count == 0 else f"{count} warning{'s' if count > 1 else ''}"
         )

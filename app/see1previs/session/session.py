@@ -178,9 +178,11 @@ class Session:
             self.selection_changed.emit(self.selection)
         if self.time > scene.duration:
             self.set_time(scene.duration)
-        self.scene_changed.emit(scene)
+        # Invalidate first: listeners of scene_changed must not take the old bake for the
+        # new scene's (a check of it against a scene with one more body fails).
         if affects_from is not None:
             self._invalidate(affects_from)
+        self.scene_changed.emit(scene)
 
     def _stack_changed(self) -> None:
         modified = self.is_modified

@@ -2,9 +2,10 @@
 
 :func:`install` adds both to a main window: Rehearse… (Scene menu and toolbar) opens a
 :class:`~see1previs.gui.rehearsal.window.RehearsalWindow` on the current bake, for the
-selected actor if one is selected; Cue sheet… (File menu) asks for a performer and a PDF file
-and writes that performer's cue sheet in a background worker, with the bake it already has
-(or a bake made for it), showing progress in the status bar.
+actor the selection is about (:func:`selected_actor`); Cue sheet… (File menu) asks for a
+performer (offering that same actor) and a PDF file and writes that performer's cue sheet in
+a background worker, with the bake it already has (or a bake made for it), showing progress
+in the status bar.
 """
 
 from __future__ import annotations
@@ -68,8 +69,7 @@ def open_rehearsal(window, actor_id: str | None = None):
         )
         return None
     if actor_id is None:
-        ids = {actor.id for actor in scene.actors}
-        actor_id = next((i for i in session.selection if i in ids), None)
+        actor_id = selected_actor(session)
     previous = getattr(window, "rehearsal_window", None)
     if previous is not None:
         previous.close()
@@ -80,6 +80,28 @@ def open_rehearsal(window, actor_id: str | None = None):
     rehearsal.raise_()
     rehearsal.activateWindow()
     return rehearsal
+
+
+def selected_actor(session) -> str | None:
+    """The actor the selection is about: a selected actor, the actor of a selected cue, or
+    the operator of a selected camera (the first such in selection order)."""
+    scene = session.scene
+    actors = {actor.id for actor in scene.actors}
+    cues = {cue.id: cue for cue in scene.cues}
+    operators = {
+        camera.id: getattr(getattr(camera, "rig", None), "operator", None)
+        for camera in scene.cameras
+    }
+    for item_id in session.selection:
+        cue = cues.get(item_id)
+        candidate = (
+            (getattr(cue, "actor", None) or getattr(cue, "target", None))
+            if cue is not None
+            else operators.get(item_id, item_id)
+        )
+        if candidate in actors:
+            return candidate
+    return None
 
 
 class CueSheetPrinter(QObject):
@@ -157,8 +179,11 @@ class CueSheetPrinter(QObject):
 
     def _ask_actor(self, scene) -> str | None:
         labels = [performer_label(scene, actor.id) for actor in scene.actors]
+        chosen = selected_actor(self.window.session)
+        ids = [actor.id for actor in scene.actors]
+        current = ids.index(chosen) if chosen in ids else 0
         label, ok = QInputDialog.getItem(
-            self.window, "Cue sheet", "Whose cue sheet?", labels, 0, False
+            self.window, "Cue sheet", "Whose cue sheet?", labels, current, False
         )
         if not ok:
             return None
