@@ -37,8 +37,6 @@ from see1previs.core import commands as cmd
 from see1previs.core.scenefile import SceneFileError
 from see1previs.gui import scene_items
 from see1previs.gui.camera_monitor import CameraMonitor
-from see1previs.gui.edit_keys import WindowUndoKeys
-from see1previs.gui.help import install as install_help
 from see1previs.gui.history import UndoHistory
 from see1previs.gui.icons import icon
 from see1previs.gui.inspector import Inspector
@@ -106,7 +104,6 @@ class MainWindow(QMainWindow):
         self._make_toolbars()
         self._make_status_bar()
         install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
-        self.undo_keys = WindowUndoKeys(self, [self.undo_action, self.redo_action])
 
         self.bake_worker = Worker("bake", self)
         self.bake_worker.progress.connect(self._bake_progress)
@@ -116,7 +113,9 @@ class MainWindow(QMainWindow):
         self.bake_worker.busy_changed.connect(self._bake_busy)
         self.check_worker = Worker("blocking-check", self)
         self.check_worker.finished.connect(self._checked)
-        self.check_worker.failed.connect(self._check_failed)
+        self.check_worker.failed.connect(
+            lambda token, exc: log.warning("blocking check failed: %s", exc)
+        )
         self._bake_timer = QTimer(self)
         self._bake_timer.setSingleShot(True)
         self._bake_timer.timeout.connect(self.start_bake)
@@ -138,6 +137,7 @@ class MainWindow(QMainWindow):
         self.timeline.canvas.refused.connect(self.status_label.setText)
         self.viewport.picked.connect(lambda item_id: session.select([item_id] if item_id else []))
         self.viewport.transform_edited.connect(self._transform_edited)
+        self.viewport.context_actions += [self.look_through_action, self.frame_action]
 
         self.resize(1480, 920)
         self._default_sizes()
@@ -204,6 +204,13 @@ class MainWindow(QMainWindow):
             )
         ]
         self.reset_layout_action = self._action("Reset &Layout", self.reset_layout)
+        self.look_through_action = self._action(
+            "&Look Through Camera",
+            self._look_through,
+            "Num+0",
+            "camera",
+            "Show the selected camera's view in the viewport (Esc or orbit to leave)",
+        )
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -323,13 +330,13 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addAction(self.frame_action)
         view.addActions(self.view_actions)
+        view.addAction(self.look_through_action)
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
-        install_help(self, help_menu)  # User Guide, Keyboard Shortcuts
         help_menu.addAction(self._action("&About SEE-1 Previs", self._about))
 
     def _make_toolbars(self) -> None:
@@ -662,11 +669,20 @@ class MainWindow(QMainWindow):
     def _frame_selected(self) -> None:
         self.viewport.frame_selected()
 
+    def _look_through(self) -> None:
+        """Look through the selected camera (else the monitor's), or back to the free view."""
+        cameras = {c.id for c in self.session.scene.cameras}
+        chosen = [i for i in self.session.selection if i in cameras]
+        self.viewport.toggle_look_through(chosen[0] if chosen else self.monitor.camera_id)
+
     # -- baking -----------------------------------------------------------------------------
     def _bake_needed(self, affects_from: float) -> None:
         self._bake_timer.start(BAKE_DELAY_MS)
         if self.bake_worker.busy:
             self.bake_worker.cancel()  # superseded; a fresh bake starts after the delay
+        if getattr(self, "_viewport_scene_shown", False):
+            # Until the new bake arrives, edited bodies start from their new poses at once.
+            self.viewport.show_edited_scene(self.session.scene, self.session.scene_dir)
 
     def start_bake(self) -> None:
         """Bake the current scene in the worker (cancelling a running bake)."""
@@ -732,6 +748,17 @@ class MainWindow(QMainWindow):
         if not self._viewport_scene_shown:
             self._scene_replaced()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # A taller window gives the timeline room for its tracks (it never shrinks it).
+        QTimer.singleShot(0, self._fit_timeline)
+
+    def _fit_timeline(self) -> None:
+        dock = self.timeline_dock
+        wanted = self.timeline.fitting_height(self.height())
+        if dock.isVisible() and not dock.isFloating() and dock.height() < wanted:
+            self.resizeDocks([dock], [wanted], Qt.Orientation.Vertical)
+
     def _scene_replaced(self) -> None:
         self._viewport_scene_shown = True
         self._show_in_viewport(None, None)
@@ -746,8 +773,6 @@ class MainWindow(QMainWindow):
     def _start_check(self) -> None:
         session = self.session
         scene, bake, problems = session.scene, session.bake, list(session.bake_problems)
-        if problems:
-            bake = None  # the bake kept for display is of the scene before the edit
         self.warnings.set_checking()
         self.check_worker.submit(
             (scene, session.generation),
@@ -758,13 +783,6 @@ class MainWindow(QMainWindow):
         scene, _ = token
         if scene is self.session.scene:
             self.warnings.set_warnings(warnings)
-
-    def _check_failed(self, token, exc: BaseException) -> None:
-        log.warning("blocking check failed: %s", getattr(exc, "see1_traceback", exc))
-        scene, _ = token
-        if scene is self.session.scene:
-            self.warnings.set_failed(f"{type(exc).__name__}: {exc}")
-            self.status_label.setText("The blocking could not be checked (see Blocking Warnings)")
 
     # -- layout -----------------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -4,7 +4,9 @@
 timecode, a strip showing which part of the bake is current (grey when an edit made it
 stale), one clip per shot, one track per prop and actor with its cues as diamonds. Click or
 drag in the ruler to scrub; drag a cue to move it in time (one undoable edit when you let
-go); click a clip or a track name to select it.
+go); click a clip or a track name to select it. The tracks scroll (wheel or the scroll
+bar) when there are more than the dock shows; names are elided, and cue labels never
+overlap: cues at the same moment share one label, cut short where the next one begins.
 
 :class:`Timeline` adds the transport (to start, frame back, play/pause, frame forward, to
 end, loop) and the playback clock: playback runs from the baked trajectory at the scene's
@@ -17,7 +19,16 @@ import math
 import time
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPainterPath, QPen, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,6 +51,9 @@ STRIP_H = 5
 ROW_H = 20
 CUE_R = 6
 DRAG_START_PX = 3  # a press that moves less than this is a click
+LABEL_GAP_PX = 3  # between a cue's diamond and its label, and before the next diamond
+MIN_LABEL_PX = 14  # a label with less room than this is left out (its tooltip remains)
+TRANSPORT_H = 34  # the transport row above the canvas
 TICK_STEPS = (1 / 24, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 SHOT_COLOURS = ("#5b8def", "#c77dff", "#4fc1a6", "#e0b44a", "#ef6f8a", "#7fb069")
 
@@ -49,6 +63,7 @@ class TimelineCanvas(QWidget):
 
     scrubbed = Signal(float)
     refused = Signal(str)  # why a cue could not go where it was dragged
+    scrolled = Signal(int)  # pixels the tracks are scrolled up
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,6 +119,50 @@ class TimelineCanvas(QWidget):
 
     def row_top(self, row: int) -> float:
         return RULER_H + STRIP_H + row * ROW_H - self.scroll
+
+    def visible_height(self) -> int:
+        """Pixels of the canvas the tracks are drawn in."""
+        return max(0, self.height() - RULER_H - STRIP_H)
+
+    def max_scroll(self) -> int:
+        return max(0, self.tracks_height() - self.visible_height())
+
+    def cue_label_rects(self) -> list[tuple[str, QRectF, str]]:
+        """(cue ids joined, rect, text drawn) of each cue label; no two rects intersect.
+
+        Cues on one track whose diamonds touch share a label ("a, b"); each label ends where
+        the next group's diamond begins (elided with "…"), and is left out without room.
+        """
+        metrics = QFontMetricsF(self._font)
+        per_row: dict[float, list[tuple[str, QPointF]]] = {}
+        for cue_id, centre in self.cue_positions():
+            per_row.setdefault(centre.y(), []).append((cue_id, centre))
+        labels = []
+        right_edge = self.width() - 4
+        for y, cues in per_row.items():
+            cues.sort(key=lambda item: (item[1].x(), item[0]))
+            groups: list[list[tuple[str, QPointF]]] = []
+            for cue in cues:
+                if groups and cue[1].x() - groups[-1][-1][1].x() <= 2 * CUE_R + 1:
+                    groups[-1].append(cue)
+                else:
+                    groups.append([cue])
+            for k, group in enumerate(groups):
+                left = group[-1][1].x() + CUE_R + LABEL_GAP_PX
+                if k + 1 < len(groups):
+                    right = groups[k + 1][0][1].x() - CUE_R - LABEL_GAP_PX
+                else:
+                    right = right_edge
+                text = ", ".join(cue_id for cue_id, _ in group)
+                width = min(right - left, metrics.horizontalAdvance(text) + 1)
+                if width < MIN_LABEL_PX:
+                    continue
+                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+                if not shown:
+                    continue
+                rect = QRectF(left, y - ROW_H / 2 + 1, width, ROW_H - 2)
+                labels.append((text, rect, shown))
+        return labels
 
     def cue_positions(self) -> list[tuple[str, QPointF]]:
         """(cue id, centre) of every cue marker as drawn."""
@@ -196,6 +255,7 @@ class TimelineCanvas(QWidget):
     def _draw_tracks(self, painter: QPainter, scene) -> None:
         selection = set(self.session.selection)
         painter.setFont(self._font)
+        metrics = QFontMetricsF(self._font)
         for row, (kind, item_id) in enumerate(self.rows()):
             top = self.row_top(row)
             if top > self.height() or top + ROW_H < RULER_H:
@@ -209,8 +269,9 @@ class TimelineCanvas(QWidget):
             painter.setPen(theme.DIM_TEXT if shots else theme.TEXT)
             if item_id:
                 painter.drawPixmap(4, int(top + 2), icon("shot" if shots else kind).pixmap(16, 16))
+            name = metrics.elidedText(item_id, Qt.TextElideMode.ElideRight, HEADER_W - 28)
             painter.drawText(
-                QRectF(24, top, HEADER_W - 26, ROW_H), Qt.AlignmentFlag.AlignVCenter, item_id
+                QRectF(24, top, HEADER_W - 26, ROW_H), Qt.AlignmentFlag.AlignVCenter, name
             )
         # Shot clips.
         for index, (shot_id, rect) in enumerate(self.shot_rects()):
@@ -221,7 +282,8 @@ class TimelineCanvas(QWidget):
                 painter.setPen(QPen(theme.ACCENT, 1.5))
                 painter.drawRect(rect)
             painter.setPen(QColor("#ffffff"))
-            painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, shot_id)
+            name = metrics.elidedText(shot_id, Qt.TextElideMode.ElideRight, rect.width() - 6)
+            painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, name)
         # Cues.
         for cue_id, centre in self.cue_positions():
             diamond = QPainterPath()
@@ -234,8 +296,9 @@ class TimelineCanvas(QWidget):
             painter.fillPath(diamond, theme.ACCENT if chosen else QColor("#e8d27a"))
             painter.setPen(QPen(QColor("#15171b"), 1))
             painter.drawPath(diamond)
-            painter.setPen(theme.DIM_TEXT)
-            painter.drawText(QPointF(centre.x() + CUE_R + 3, centre.y() + 4), cue_id)
+        painter.setPen(theme.DIM_TEXT)
+        for _, rect, text in self.cue_label_rects():
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, text)
 
     # -- interaction ------------------------------------------------------------------------
     def cue_at(self, point: QPointF) -> str | None:
@@ -286,8 +349,9 @@ class TimelineCanvas(QWidget):
             self.update()
             return
         if self._drag is None:
-            over_cue = point.y() > RULER_H + STRIP_H and self.cue_at(point) is not None
-            self.setCursor(Qt.CursorShape.SizeHorCursor if over_cue else Qt.CursorShape.ArrowCursor)
+            over = self.cue_at(point) if point.y() > RULER_H + STRIP_H else None
+            self.setCursor(Qt.CursorShape.SizeHorCursor if over else Qt.CursorShape.ArrowCursor)
+            self.setToolTip(self._cue_tip(over) if over else "")
             return
         if self._drag[0] == "scrub":
             self._scrub(point.x())
@@ -342,9 +406,31 @@ class TimelineCanvas(QWidget):
         self.set_scroll(self.scroll - event.angleDelta().y() // 4)
 
     def set_scroll(self, pixels: int) -> None:
-        visible = self.height() - RULER_H - STRIP_H
-        self.scroll = int(max(0, min(pixels, self.tracks_height() - visible)))
+        scroll = int(max(0, min(pixels, self.max_scroll())))
+        if scroll != self.scroll:
+            self.scroll = scroll
+            self.scrolled.emit(scroll)
         self.update()
+
+    def scroll_to_row(self, row: int) -> None:
+        """Scroll just enough that a track row is wholly in view."""
+        top = RULER_H + STRIP_H + row * ROW_H
+        if top - self.scroll < RULER_H + STRIP_H:
+            self.set_scroll(top - RULER_H - STRIP_H)
+        elif top + ROW_H - self.scroll > self.height():
+            self.set_scroll(top + ROW_H - self.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.set_scroll(self.scroll)  # a taller canvas may need less scrolling
+
+    def _cue_tip(self, cue_id: str) -> str:
+        cue = next((c for c in self.session.scene.cues if c.id == cue_id), None)
+        if cue is None:
+            return cue_id
+        rate = self.session.scene.frame_rate
+        kind = getattr(cue, "type", "cue")
+        return f"{cue_id}: {kind} at {rate.timecode(rate.frame_at(cue.time))}"
 
     def _snap(self, t: float) -> float:
         rate = self.session.scene.frame_rate
@@ -365,6 +451,7 @@ class Timeline(QWidget):
         self.canvas = TimelineCanvas(session, self)
         self.scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
         self.scrollbar.valueChanged.connect(self.canvas.set_scroll)
+        self.canvas.scrolled.connect(self.scrollbar.setValue)
         self.transport = QToolBar(self)
         self.transport.setObjectName("transport")
         self.transport.setIconSize(self.transport.iconSize() * 0.8)
@@ -407,7 +494,7 @@ class Timeline(QWidget):
         self._play_anchor = (0.0, 0.0)  # (wall clock, scene time) when play started
         listen(self, session.time_changed, self._time_changed)
         listen(self, session.scene_changed, lambda scene: self._refresh())
-        listen(self, session.selection_changed, lambda ids: self.canvas.update())
+        listen(self, session.selection_changed, self._selection_changed)
         listen(self, session.baked, lambda result: self.canvas.update())
         listen(self, session.bake_needed, lambda t: self.canvas.update())
         listen(self, session.bake_failed, lambda problems: self.canvas.update())
@@ -419,15 +506,31 @@ class Timeline(QWidget):
         return self.clock.isActive()
 
     def _refresh(self) -> None:
-        visible = max(0, self.canvas.height() - RULER_H - STRIP_H)
-        self.scrollbar.setRange(0, max(0, self.canvas.tracks_height() - visible))
-        self.scrollbar.setPageStep(max(1, visible))
+        canvas = self.canvas
+        canvas.set_scroll(canvas.scroll)  # fewer tracks may need less scrolling
+        self.scrollbar.setRange(0, canvas.max_scroll())
+        self.scrollbar.setPageStep(max(1, canvas.visible_height()))
+        self.scrollbar.setSingleStep(ROW_H)
+        self.scrollbar.setValue(canvas.scroll)
         self.scrollbar.setVisible(self.scrollbar.maximum() > 0)
         self._time_changed(self.session.time)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._refresh()
+
+    def _selection_changed(self, ids) -> None:
+        """Bring the selected body's track into view."""
+        rows = [item_id for _, item_id in self.canvas.rows()]
+        chosen = [rows.index(i) for i in ids if i in rows]
+        if chosen:
+            self.canvas.scroll_to_row(chosen[0])
+        self.canvas.update()
+
+    def fitting_height(self, window_height: int) -> int:
+        """Dock height that shows every track, up to a third of the window's height."""
+        wanted = TRANSPORT_H + RULER_H + STRIP_H + self.canvas.tracks_height() + 12
+        return int(max(MIN_HEIGHT, min(wanted, window_height // 3)))
 
     def _time_changed(self, t: float) -> None:
         rate = self.session.scene.frame_rate

@@ -22,9 +22,12 @@ class ViewportStandIn(QWidget):
 
     picked = Signal(str)
     transform_edited = Signal(str, object, object)
+    looking_through_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.context_actions: list = []
+        self.looking_through: str | None = None
         self._label = QLabel("3D viewport unavailable", self)
         self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._label.setStyleSheet("color: #8b93a1; background: #14161a;")
@@ -40,6 +43,9 @@ class ViewportStandIn(QWidget):
         self._trajectory = trajectory
         self._update_text()
 
+    def show_edited_scene(self, scene, scene_dir=None) -> None:
+        self.show_scene(scene, None, None, scene_dir)
+
     def set_time(self, t: float) -> None:
         self._time = float(t)
 
@@ -50,6 +56,12 @@ class ViewportStandIn(QWidget):
         pass
 
     def set_view(self, name: str) -> None:
+        pass
+
+    def toggle_look_through(self, camera_id: str) -> None:
+        pass
+
+    def leave_look_through(self) -> None:
         pass
 
     def drawn_pose(self, link: str) -> tuple[np.ndarray, np.ndarray]:

@@ -188,12 +188,17 @@ class SceneDrawing:
     ) -> None:
         self.view = view
         self.scene = scene
+        self.baked_scene = scene  # the scene the trajectory was baked from
         self.trajectory = trajectory
         self.station = station
         self.time = 0.0
         self.selection: set[str] = set()
         self.outline_width = OUTLINE_WIDTH_M
         self.preview: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # owner → (move, turn)
+        # While a re-bake is under way after a body's start pose was edited, the stale bake
+        # is drawn carried rigidly onto the new start pose: owner → (pivot, move, turn).
+        self.stale_offsets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self.stale = False
         self.drawn_links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.drawn_origins: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.start_trajectory = start_trajectory(scene)
@@ -336,7 +341,7 @@ class SceneDrawing:
     def update(self, t: float) -> None:
         """Pose every item at scene time t."""
         self.time = float(t)
-        links = self.link_poses(t)
+        links = self._carried(self.link_poses(t))
         self.drawn_origins = {}
         for owner in {p.part.owner for p in self.parts}:
             if owner in links:
@@ -367,7 +372,7 @@ class SceneDrawing:
             matrices = []
             for offset in ONION_OFFSETS_S:
                 inside = 0.0 <= t + offset <= self.trajectory.duration
-                ghosts = self.link_poses(t + offset) if inside else {}
+                ghosts = self._carried(self.link_poses(t + offset)) if inside else {}
                 found = [ghosts.get(p.part.link) for p in self.selected_parts]
                 if all(g is not None for g in found):
                     matrices.append(
@@ -394,6 +399,45 @@ class SceneDrawing:
                 c.frustum.setData(pos=frustum_segments(fov.h, fov.v, FRUSTUM_LENGTH_M))
                 c.focal_drawn = focal
             c.frustum.setTransform(c.world)
+
+    def _carried(self, links: dict) -> dict:
+        """Link poses with each edited body's stale motion carried onto its new start pose."""
+        if not self.stale_offsets:
+            return links
+        owners = {p.part.link: p.part.owner for p in self.parts}
+        carried = dict(links)
+        for link, (position, orientation) in links.items():
+            offset = self.stale_offsets.get(owners.get(link, link))
+            if offset is not None:
+                pivot, move, turn = offset
+                carried[link] = (
+                    pivot + quat.rotate(turn, np.asarray(position, float) - pivot) + move,
+                    quat.normalize(quat.multiply(turn, np.asarray(orientation, float))),
+                )
+        return carried
+
+    def show_stale(self, scene: Scene) -> None:
+        """Draw the stale bake from the start poses of ``scene`` (an edit of this drawing's).
+
+        Each body whose start pose changed follows its old path moved and turned rigidly so
+        that it starts where it now starts; trails turn grey until the new bake arrives.
+        """
+        old = {b.id: b.pose for b in self.baked_scene.bodies()}
+        self.stale_offsets = {}
+        for body in scene.bodies():
+            before = old.get(body.id)
+            if before is None:
+                continue
+            p0, q0 = np.asarray(before.position, float), np.asarray(before.orientation, float)
+            p1, q1 = np.asarray(body.pose.position, float), np.asarray(body.pose.orientation, float)
+            if np.allclose(p0, p1) and np.allclose(q0, q1):
+                continue
+            turn = quat.normalize(quat.multiply(q1, quat.conjugate(q0)))
+            self.stale_offsets[body.id] = (p0, p1 - p0, turn)
+        self.stale = True
+        for item in (self.trails, self.selected_trails):
+            _grey(item)
+        self.update(self.time)
 
     def _previewed(self, owner: str, pose, pivot) -> tuple[np.ndarray, np.ndarray]:
         """A pose with the drag being previewed on its owner: turned about pivot, then moved."""
@@ -440,6 +484,8 @@ class SceneDrawing:
             self.view.removeItem(self.selected_trails)
         bodies = self.trajectory.body_ids if self.trajectory else []
         self.selected_trails = self._trail_item([b for b in bodies if b in self.selection], 2.5)
+        if self.stale:
+            _grey(self.selected_trails)
         self.update(self.time)
 
     def set_outline_width(self, width: float) -> None:
@@ -508,6 +554,16 @@ def _pose_matrices(positions, orientations, local_poses) -> np.ndarray:
     links[:, :3, 3] = positions
     links[:, 3, 3] = 1.0
     return links @ np.asarray(local_poses)
+
+
+def _grey(item: gl.GLLinePlotItem | None) -> None:
+    """Turn a trail grey: the motion it shows is out of date."""
+    if item is None:
+        return
+    colours = np.array(item.color, dtype=np.float32, copy=True)
+    if colours.ndim == 2:
+        colours[:, :3] = 0.5 * colours[:, :3].mean(axis=1, keepdims=True) + 0.25
+        item.setData(color=colours)
 
 
 def _outline_item(vertices, faces) -> gl.GLMeshItem:

@@ -24,6 +24,8 @@ X Y Z                constrain the move to, or turn about, that module axis (aga
 F                    frame the selection (everything when nothing is selected)
 1 2 3 4              hatch, top, front and overview (perspective) views
 T                    show or hide the ghost trails of unselected bodies
+Numpad 0             look through the selected camera (Esc, orbit, a preset view: leave)
+right click          the viewport's menu
 ===================  ========================================================================
 """
 
@@ -39,12 +41,15 @@ import pyqtgraph.opengl as gl
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt, Signal
 
+from see1previs.cinema.optics import fov_deg
+from see1previs.core import quaternion as quat
 from see1previs.core.scene import Scene
 from see1previs.gui.viewport import navigation, opengl_setup, shading
-from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing
+from see1previs.gui.viewport.items import InteriorDrawing, SceneDrawing, camera_pose
 from see1previs.physics.bake import station_for
 from see1previs.physics.trajectory import Trajectory
 from see1previs.render import manipulation, picking
+from see1previs.render.viewport_shapes import pose_matrix
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +110,7 @@ class _GLView(gl.GLViewWidget):
         super().update(*args)
 
     def viewMatrix(self):
-        return QtGui.QMatrix4x4(*navigation.view_matrix(self).ravel())
+        return QtGui.QMatrix4x4(*self._owner.view_matrix().ravel())
 
     def projectionMatrix(self, region, viewport):
         return QtGui.QMatrix4x4(*navigation.projection_matrix(self, region, viewport).ravel())
@@ -132,6 +137,7 @@ class _GLView(gl.GLViewWidget):
 
     def wheelEvent(self, ev):
         self._owner.preset = None
+        self._owner.leave_look_through()
         navigation.dolly(self, ev.angleDelta().y() / 120.0)
 
     def keyPressEvent(self, ev):
@@ -148,7 +154,8 @@ class _GLView(gl.GLViewWidget):
                 & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
             )
             dragging = self._owner._drag is not None
-            if plain and (ev.key() in OWN_KEYS or (dragging and ev.key() in DRAG_KEYS)):
+            looking = self._owner.looking_through is not None and ev.key() == Qt.Key.Key_Escape
+            if plain and (ev.key() in OWN_KEYS or (dragging and ev.key() in DRAG_KEYS) or looking):
                 ev.accept()
                 return True
         return super().event(ev)
@@ -161,6 +168,7 @@ class SceneViewport(QtWidgets.QWidget):
     # At the end of a drag: id, position (3-tuple, m), orientation (w, x, y, z) — the new
     # start pose of a prop or actor, or a fixed camera's position and orientation.
     transform_edited = Signal(str, object, object)
+    looking_through_changed = Signal(str)  # the camera looked through; "" for the free view
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -189,6 +197,9 @@ class SceneViewport(QtWidgets.QWidget):
         self._last_px: QtCore.QPointF | None = None
         self._navigating: str | None = None
         self.preset: str | None = None  # the preset view shown, until the eye is moved
+        self.looking_through: str | None = None  # the camera whose view the viewport shows
+        self._camera_view: np.ndarray | None = None  # its view matrix (with roll)
+        self.context_actions: list[QtGui.QAction] = []  # the right-click menu
         self.set_view("perspective")
         self._update_hud()
         problem = opengl_setup.late_setup_warning()
@@ -218,14 +229,41 @@ class SceneViewport(QtWidgets.QWidget):
             self.interior = InteriorDrawing(station) if station is not None else None
             for item in self.interior.items if self.interior else []:
                 self.view.addItem(item)
-        if self.drawing is not None:
-            self.drawing.remove()
+        previous = self.drawing
+        if previous is not None:
+            previous.remove()
         self.scene, self.trajectory = scene, trajectory
         self.drawing = SceneDrawing(self.view, scene, world, trajectory, station, scene_dir)
+        if previous is not None and trajectory is not None and previous.trajectory is trajectory:
+            # The same motion shown for an edited scene (cameras, shots): keep what it was
+            # baked from, so a re-bake's wait can carry edited bodies onto their new poses.
+            self.drawing.baked_scene = previous.baked_scene
         known = set(self.drawing.owners())
         self.selection = [i for i in self.selection if i in known]
         self.drawing.set_selection(self.selection)
         self.set_time(self.time)
+        self._update_hud()
+
+    def show_edited_scene(self, scene: Scene, scene_dir: Path | None = None) -> None:
+        """An edit whose re-bake is under way: draw its start poses at once.
+
+        The bake on screen is stale; a body whose start pose changed is drawn following its
+        old path carried onto the new start pose (trails grey) until :meth:`show_scene`
+        brings the new bake. When bodies were added or removed the start poses are drawn.
+        """
+        drawing = self.drawing
+        same_bodies = drawing is not None and [b.id for b in drawing.scene.bodies()] == [
+            b.id for b in scene.bodies()
+        ]
+        if not same_bodies or self.trajectory is None:
+            if drawing is None or drawing.scene is not scene:
+                self.show_scene(scene, None, None, scene_dir)
+            return
+        self._cancel_drag()
+        drawing.show_stale(scene)
+        self.scene = drawing.scene = scene
+        self.set_time(self.time)
+        self._update_hud()
 
     def set_time(self, t: float) -> None:
         """Pose everything at scene time t (seconds)."""
@@ -236,6 +274,8 @@ class SceneViewport(QtWidgets.QWidget):
                 self.drawing.update(self.time)
             finally:
                 self._posing = False
+            if self.looking_through is not None:
+                self._follow_camera()
         self.view.update()
 
     def set_selection(self, ids) -> None:
@@ -243,10 +283,13 @@ class SceneViewport(QtWidgets.QWidget):
         self.selection = [i for i in ids if i]
         if self.drawing is not None:
             self.drawing.set_selection(self.selection)
+            if self.looking_through is not None:
+                self._show_camera_items(self.looking_through, False)
         self.view.update()
 
     def frame_selected(self) -> None:
         """Fit the selection (or, with nothing selected, the whole cabin) in the view."""
+        self.leave_look_through()
         bounds = self.drawing.bounds_of(self.selection) if self.drawing else None
         if bounds is None:
             centre = np.array(navigation.PRESETS["perspective"].centre)
@@ -258,11 +301,13 @@ class SceneViewport(QtWidgets.QWidget):
 
     def set_view(self, name: str) -> None:
         """One of the preset views: "hatch", "top", "front" or "perspective"."""
+        self.leave_look_through()
         navigation.apply_preset(self.view, name)
         self.preset = name  # re-fitted to the picture when the viewport is resized
 
     def look_from(self, eye, forward, fov: float | None = None) -> None:
         """Move the eye to a point, looking along a direction (fov: horizontal, degrees)."""
+        self.leave_look_through()
         navigation.look_from(self.view, eye, forward, fov)
         self.preset = None
 
@@ -283,11 +328,88 @@ class SceneViewport(QtWidgets.QWidget):
             self.drawing.set_trails_visible(visible)
             self.view.update()
 
+    def view_matrix(self) -> np.ndarray:
+        """The 4x4 view matrix: the orbit eye's, or the camera's looked through."""
+        if self._camera_view is not None:
+            return self._camera_view
+        return navigation.view_matrix(self.view)
+
     def view_matrices(self) -> tuple[np.ndarray, np.ndarray]:
         """(view, projection) 4x4 matrices the 3D view draws with now."""
         w, h = max(self.view.width(), 1), max(self.view.height(), 1)
         projection = navigation.projection_matrix(self.view, (0, 0, w, h), (0, 0, w, h))
-        return navigation.view_matrix(self.view), projection
+        return self.view_matrix(), projection
+
+    # ---- looking through a scene camera ---------------------------------------------------
+    def look_through(self, camera_id: str) -> bool:
+        """Show the view of a scene camera (its pose and lens at the playhead, following it).
+
+        Orbiting, panning, zooming, flying, a preset view or Esc return to the free view.
+        False when there is no such camera drawn.
+        """
+        if self.drawing is None or self.drawing.camera(camera_id) is None:
+            return False
+        self._cancel_drag()
+        if self.looking_through and self.looking_through != camera_id:
+            self._show_camera_items(self.looking_through, True)
+        self.looking_through = camera_id
+        self.preset = None
+        self._follow_camera()
+        self._update_hud()
+        self.looking_through_changed.emit(camera_id)
+        return True
+
+    def toggle_look_through(self, camera_id: str) -> None:
+        """Look through a camera, or back to the free view when already looking through it."""
+        if self.looking_through and self.looking_through == camera_id:
+            self.leave_look_through()
+        elif camera_id:
+            self.look_through(camera_id)
+
+    def leave_look_through(self) -> None:
+        """Back to the free view (it starts where the camera was, looking the same way)."""
+        if self.looking_through is None:
+            return
+        self._show_camera_items(self.looking_through, True)
+        self.looking_through = None
+        self._camera_view = None
+        self.view.update()
+        self._update_hud()
+        self.looking_through_changed.emit("")
+
+    def _follow_camera(self) -> None:
+        """Put the eye on the looked-through camera at the playhead."""
+        camera = self.drawing.camera(self.looking_through) if self.drawing else None
+        if camera is None:
+            self.leave_look_through()
+            return
+        _, _, focal = camera_pose(camera.track, self.time)
+        position, orientation = self.drawing.drawn_links[camera.camera_id]
+        optics = camera.track.optics
+        lens = fov_deg(optics.sensor_width_mm, optics.sensor_height_mm, focal)
+        # The whole gate in the picture: the lens's width, or its height where the view
+        # is wider than the sensor (then more shows at the sides, as in a DCC's camera view).
+        aspect = max(self.view.width(), 1) / max(self.view.height(), 1)
+        fit_height = math.atan(math.tan(math.radians(lens.v) / 2.0) * aspect)
+        fov = max(lens.h, math.degrees(2.0 * fit_height))
+        # The orbit eye goes along (same place, direction and lens) so leaving is seamless;
+        # the drawn view is the camera's own, roll included.
+        navigation.look_from(self.view, position, quat.rotate(orientation, (0.0, 0.0, -1.0)), fov)
+        self._camera_view = np.linalg.inv(pose_matrix(position, orientation))
+        self._show_camera_items(camera.camera_id, False)
+
+    def _show_camera_items(self, camera_id: str, visible: bool) -> None:
+        camera = self.drawing.camera(camera_id) if self.drawing else None
+        if camera is not None:
+            for item in (camera.body, camera.frustum, camera.outline):
+                if item is not None:
+                    item.setVisible(visible)
+
+    def context_menu(self) -> QtWidgets.QMenu:
+        """The viewport's right-click menu (built from :attr:`context_actions`)."""
+        menu = QtWidgets.QMenu(self)
+        menu.addActions(self.context_actions)
+        return menu
 
     def project(self, point) -> tuple[float, float] | None:
         """Widget pixel (x, y) where a module-frame point is drawn, None behind the eye."""
@@ -362,6 +484,7 @@ class SceneViewport(QtWidgets.QWidget):
         if not self._moved_beyond_click(pos):
             return
         self.preset = None
+        self.leave_look_through()
         if self._navigating == "orbit":
             navigation.orbit(self.view, dx, dy)
         elif self._navigating == "pan":
@@ -386,6 +509,14 @@ class SceneViewport(QtWidgets.QWidget):
             and not self._moved_beyond_click(pos)
         ):
             self._click(pos)
+        elif (
+            self._press is not None
+            and self._press[1] == Qt.MouseButton.RightButton
+            and ev.button() == Qt.MouseButton.RightButton
+            and not self._moved_beyond_click(pos)
+            and self.context_actions
+        ):
+            self.context_menu().popup(self.view.mapToGlobal(pos.toPoint()))
         self._press = None
         self._navigating = None
 
@@ -416,6 +547,7 @@ class SceneViewport(QtWidgets.QWidget):
         views = VIEW_KEYS
         axes = {Qt.Key.Key_X: "x", Qt.Key.Key_Y: "y", Qt.Key.Key_Z: "z"}
         if key in flights and not (mods & Qt.KeyboardModifier.ControlModifier):
+            self.leave_look_through()
             navigation.fly(self.view, *flights[key], fast=fast)
             self.preset = None
         elif key in views:
@@ -431,6 +563,8 @@ class SceneViewport(QtWidgets.QWidget):
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._drag is not None:
             self._finish_drag(mods)
         elif key == Qt.Key.Key_Escape:
+            if self._drag is None:
+                self.leave_look_through()
             self._cancel_drag()
             self.axis = None
         elif key == Qt.Key.Key_T and self.drawing is not None:
@@ -552,6 +686,10 @@ class SceneViewport(QtWidgets.QWidget):
             if self.axis and verb == "Turn":
                 axis = f" about {self.axis.upper()}"
             text = f"{verb} {self._drag.owner}{axis} · Ctrl snaps to fixtures · Esc cancels"
+        elif self.looking_through is not None:
+            text = f"Looking through {self.looking_through} · Esc or orbit for the free view"
+        elif self.drawing is not None and self.drawing.stale:
+            text = "Motion out of date (grey) — re-baking · " + HINT
         elif self.axis:
             text = f"Axis {self.axis.upper()} · " + HINT
         else:
