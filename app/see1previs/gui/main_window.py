@@ -37,6 +37,8 @@ from see1previs.core import commands as cmd
 from see1previs.core.scenefile import SceneFileError
 from see1previs.gui import scene_items
 from see1previs.gui.camera_monitor import CameraMonitor
+from see1previs.gui.edit_keys import WindowUndoKeys
+from see1previs.gui.help import install as install_help
 from see1previs.gui.history import UndoHistory
 from see1previs.gui.icons import icon
 from see1previs.gui.inspector import Inspector
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self._make_toolbars()
         self._make_status_bar()
         install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
+        self.undo_keys = WindowUndoKeys(self, [self.undo_action, self.redo_action])
 
         self.bake_worker = Worker("bake", self)
         self.bake_worker.progress.connect(self._bake_progress)
@@ -113,9 +116,7 @@ class MainWindow(QMainWindow):
         self.bake_worker.busy_changed.connect(self._bake_busy)
         self.check_worker = Worker("blocking-check", self)
         self.check_worker.finished.connect(self._checked)
-        self.check_worker.failed.connect(
-            lambda token, exc: log.warning("blocking check failed: %s", exc)
-        )
+        self.check_worker.failed.connect(self._check_failed)
         self._bake_timer = QTimer(self)
         self._bake_timer.setSingleShot(True)
         self._bake_timer.timeout.connect(self.start_bake)
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         view.addAction(self.reset_layout_action)
         help_menu = bar.addMenu("&Help")
+        install_help(self, help_menu)  # User Guide, Keyboard Shortcuts
         help_menu.addAction(self._action("&About SEE-1 Previs", self._about))
 
     def _make_toolbars(self) -> None:
@@ -773,6 +775,8 @@ class MainWindow(QMainWindow):
     def _start_check(self) -> None:
         session = self.session
         scene, bake, problems = session.scene, session.bake, list(session.bake_problems)
+        if problems:
+            bake = None  # the bake kept for display is of the scene before the edit
         self.warnings.set_checking()
         self.check_worker.submit(
             (scene, session.generation),
@@ -783,6 +787,13 @@ class MainWindow(QMainWindow):
         scene, _ = token
         if scene is self.session.scene:
             self.warnings.set_warnings(warnings)
+
+    def _check_failed(self, token, exc: BaseException) -> None:
+        log.warning("blocking check failed: %s", getattr(exc, "see1_traceback", exc))
+        scene, _ = token
+        if scene is self.session.scene:
+            self.warnings.set_failed(f"{type(exc).__name__}: {exc}")
+            self.status_label.setText("The blocking could not be checked (see Blocking Warnings)")
 
     # -- layout -----------------------------------------------------------------------------
     def _restore_layout(self) -> None:
