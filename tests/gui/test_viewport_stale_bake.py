@@ -66,6 +66,9 @@ def test_a_dragged_body_starts_from_its_new_pose_before_the_rebake(qtbot, make_w
     expected = old.pose("slate", t)[0] + (moved - old.pose("slate", 0.0)[0])
     assert np.allclose(viewport.drawn_pose("slate")[0], expected, atol=1e-6)
     assert "out of date" in viewport.hud.text()
+    # Its trail is carried along too: it now starts at the new start position.
+    trail = np.asarray(viewport.drawing.selected_trails.pos)
+    assert np.min(np.linalg.norm(trail - moved, axis=1)) < 1e-4
 
     # The new bake replaces the stale one.
     window.start_bake()

@@ -280,6 +280,9 @@ class SceneDrawing:
             path = trajectory.positions[::step, trajectory.index(body_id)]
             if (trajectory.frame_count - 1) % step:
                 path = np.vstack([path, trajectory.positions[-1, trajectory.index(body_id)]])
+            if body_id in self.stale_offsets:  # the old path, carried onto the new start
+                pivot, move, turn = self.stale_offsets[body_id]
+                path = pivot + quat.rotate(turn, path - pivot) + move
             segments.append(np.repeat(path, 2, axis=0)[1:-1])  # p0 p1, p1 p2, ...
             rgba = self.trail_colours.get(body_id, shading.DEFAULT_PROP_RGBA)
             colours.append(np.tile((*rgba[:3], shading.TRAIL_ALPHA), (2 * len(path) - 2, 1)))
@@ -435,9 +438,14 @@ class SceneDrawing:
             turn = quat.normalize(quat.multiply(q1, quat.conjugate(q0)))
             self.stale_offsets[body.id] = (p0, p1 - p0, turn)
         self.stale = True
-        for item in (self.trails, self.selected_trails):
-            _grey(item)
-        self.update(self.time)
+        if self.trails is not None:
+            self.view.removeItem(self.trails)
+            visible = self.trails.visible()
+            self.trails = self._trail_item(self.trajectory.body_ids, 1.0)
+            if self.trails is not None:
+                self.trails.setVisible(visible)
+        _grey(self.trails)
+        self.set_selection(self.selection)  # its trails again, carried and grey
 
     def _previewed(self, owner: str, pose, pivot) -> tuple[np.ndarray, np.ndarray]:
         """A pose with the drag being previewed on its owner: turned about pivot, then moved."""
