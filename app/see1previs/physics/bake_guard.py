@@ -30,9 +30,14 @@ from see1previs.station.model import Station
 # A centre of mass this far behind the wall (m) is not a soft bounce any more: a bounce at
 # 10 m/s sinks a prop's surface about 5 cm in, so its centre stays inside the cabin.
 ESCAPE_TOLERANCE = 0.10
-# Relative slack on the props' total kinetic energy between two frames: RK4's own error over a
-# frame is below 1e-9 relative (torque-free tumbling drifts 3e-7 in 60 s).
-ENERGY_RELATIVE_TOLERANCE = 1e-6
+# How far the props' total kinetic energy may rise above the lowest it has been since the last
+# cue. RK4's own error is below 1e-9 relative per frame, but MuJoCo's contact adds a little
+# energy at some bounces of spinning non-spherical props (docs/physics-validation.md, "Bounce
+# energy"): +0.4 % once in the 100-prop stress scene. 5 % is the restitution calibration's own
+# tolerance, so a smaller rise is within the contact model's stated accuracy; a larger one, or
+# the runaway pumping that once drove props through the wall, stops the bake. The reference
+# only ever falls between cues, so many small gains cannot add up unseen.
+ENERGY_RELATIVE_TOLERANCE = 0.05
 ENERGY_ABSOLUTE_TOLERANCE = 1e-9  # J, for scenes where everything is nearly at rest
 
 _WARNINGS = {
@@ -175,8 +180,12 @@ class BakeGuard:
             slack = ENERGY_RELATIVE_TOLERANCE * self.baseline + ENERGY_ABSOLUTE_TOLERANCE
             if total > self.baseline + self.allowance + slack:
                 self._raise_energy_gain(data, energies, total)
+            if total > self.baseline:
+                self._previous = energies
+                return  # keep the lower reference (and the ventilation allowance since then)
         self.baseline = total
         self._energies = energies
+        self._previous = energies
         self.allowance = 0.0
         self.disturbed = False
 
@@ -213,13 +222,14 @@ class BakeGuard:
             )
 
     def _raise_energy_gain(self, data, energies: np.ndarray, total: float) -> None:
-        gains = energies - self._energies
+        gains = energies - self._previous  # who gained since the last contact-free frame
         k = int(np.argmax(gains))
         raise EnergyGainError(
             f"'{self.prop_ids[k]}' gained kinetic energy at {data.time:.2f} s with no cue "
-            f"acting on it ({self._energies[k]:.4g} J -> {energies[k]:.4g} J; all props "
-            f"{self.baseline:.4g} J -> {total:.4g} J). The contact solver added energy; try a "
-            "smaller simulation.timestep or a lower restitution"
+            f"acting on it ({self._previous[k]:.4g} J -> {energies[k]:.4g} J; all props "
+            f"{self.baseline:.4g} J -> {total:.4g} J, more than "
+            f"{ENERGY_RELATIVE_TOLERANCE:.0%} above their lowest since the last cue). The contact "
+            "solver added energy; try a smaller simulation.timestep or a lower restitution"
         )
 
     def _raise_blow_up(self, time: float, what: str, warning: int, index: int) -> None:
