@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from see1previs.core import scene as scene_model
+from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.atomic_write import AtomicWriteError, replace_file_atomically
 from see1previs.core.migrations import MigrationError, migrate
 from see1previs.core.scene import Scene
@@ -305,17 +306,12 @@ def save_scene(scene: Scene, path: str | os.PathLike[str]) -> None:
 
 
 def resolve_asset(scene_path: Path | None, relative: str) -> Path:
-    """Where an asset a scene names (a mesh ``file``, a custom ``interior``) is on disk.
+    """Where an asset a scene saved at ``scene_path`` names is on disk (None: unsaved).
 
-    Paths in a scene are relative to the scene file's folder, so a scene and its meshes can
-    move together; an unsaved scene (``scene_path`` None) resolves against the working
-    directory. Backslashes are read as separators so scenes written on Windows work
-    everywhere. Existence is not checked here: the layers that load the asset report that.
+    The rule (relative to the scene's folder, backslashes as separators) is
+    :func:`see1previs.core.asset_paths.scene_asset_path`, which the physics uses too.
     """
-    asset = Path(relative.replace("\\", "/"))
-    if scene_path is None:
-        return asset
-    return Path(scene_path).parent / asset
+    return scene_asset_path(relative, None if scene_path is None else Path(scene_path).parent)
 
 
 def scene_json_schema() -> dict[str, Any]:
