@@ -31,8 +31,8 @@ from see1previs.core.scene import Scene
 from see1previs.core.scene_cameras import Shot
 from see1previs.export import conventions
 from see1previs.export.editorial_marks import annotate_clip, record_start, reel_names
-from see1previs.export.files import ExportError, write_text
-from see1previs.export.shots import cut_frames, shooting_order, shot_frames
+from see1previs.export.files import write_text
+from see1previs.export.shots import cut_frames, shooting_order, shot_frames, shot_track
 
 if TYPE_CHECKING:
     from see1previs.cinema.tracks import CameraTrack
@@ -100,17 +100,8 @@ def _clip(
     scene_frames: int,
     track_files: Mapping[str, Mapping[str, str]],
 ) -> otio.schema.Clip:
-    track = tracks.get(shot.camera)
-    if track is None:
-        raise ExportError(
-            f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
-        )
+    track = shot_track(shot, tracks, scene.frame_rate)
     span = shot_frames(shot, scene.frame_rate)
-    if span.last >= len(track.times):
-        raise ExportError(
-            f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake and "
-            "evaluate the whole scene before exporting"
-        )
     cut = cut_frames(shot, scene.frame_rate)
     source = otio.opentime.TimeRange(
         start_time=otio.opentime.RationalTime(cut.first, rate),

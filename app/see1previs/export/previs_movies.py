@@ -37,7 +37,7 @@ from see1previs.core.timebase import FrameRate
 from see1previs.export import conventions
 from see1previs.export.errors import ExportError
 from see1previs.export.files import atomic_file
-from see1previs.export.shots import cut_frames, shooting_order
+from see1previs.export.shots import cut_frames, shooting_order, shot_track
 
 if TYPE_CHECKING:
     from see1previs.cinema.tracks import CameraTrack
@@ -176,18 +176,8 @@ def write_previs_movies(
         raise ExportError("the scene has no shots to make movies of; add a shot for a camera")
     spans = {}
     for shot in shots:
-        track = tracks.get(shot.camera)
-        if track is None:
-            raise ExportError(
-                f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
-            )
-        span = cut_frames(shot, scene.frame_rate)
-        if span.last >= len(track.times):
-            raise ExportError(
-                f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake "
-                "and evaluate the whole scene before exporting"
-            )
-        spans[shot.id] = span
+        shot_track(shot, tracks, scene.frame_rate)  # the cut lies within the shot's samples
+        spans[shot.id] = cut_frames(shot, scene.frame_rate)
     total = sum(span.count for span in spans.values())
     sizes = {shot.id: source.frame_size(tracks[shot.camera]) for shot in shots}
     cut_size = (max(w for w, _ in sizes.values()), max(h for _, h in sizes.values()))

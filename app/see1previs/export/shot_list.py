@@ -37,9 +37,8 @@ import numpy as np
 
 from see1previs.core.scene import Scene
 from see1previs.core.scene_cameras import Camera, FixedRig, HandheldRig, PathRig
-from see1previs.export.files import ExportError
 from see1previs.export.shot_numbers import setup_numbers
-from see1previs.export.shots import cut_frames, shooting_order, shot_frames
+from see1previs.export.shots import cut_frames, shooting_order, shot_frames, shot_track
 
 if TYPE_CHECKING:
     from see1previs.cinema.tracks import CameraTrack
@@ -122,17 +121,8 @@ def shot_list_rows(
     rows = []
     rate = scene.frame_rate
     for shot in ordered:
-        track = tracks.get(shot.camera)
-        if track is None:
-            raise ExportError(
-                f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
-            )
+        track = shot_track(shot, tracks, rate)
         span = shot_frames(shot, rate)
-        if span.last >= len(track.times):
-            raise ExportError(
-                f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake "
-                "and evaluate the whole scene before exporting"
-            )
         extra = dict((analysis or {}).get(shot.id, {}))
         unknown = sorted(set(extra) - set(ANALYSIS_FIELDS))
         if unknown:

@@ -17,12 +17,17 @@ the shot list on screen shows.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from see1previs.core.scene_cameras import Shot, in_shooting_order
 from see1previs.core.timebase import FrameRate
+from see1previs.export.errors import ExportError
+
+if TYPE_CHECKING:
+    from see1previs.cinema.tracks import CameraTrack
 
 # Shot times are typed in seconds; a time within a millionth of a frame of a frame's start
 # counts as that frame, so 0.5 s at 24 fps is frame 12 whatever the float rounding.
@@ -73,3 +78,21 @@ def shooting_order(shots: Iterable[Shot]) -> list[Shot]:
     ascending, then those with ``order`` 0 in file order (see
     :func:`~see1previs.core.scene_cameras.in_shooting_order`)."""
     return in_shooting_order(shots)
+
+
+def shot_track(shot: Shot, tracks: Mapping[str, CameraTrack], frame_rate: FrameRate) -> CameraTrack:
+    """The evaluated track of the shot's camera, checked to cover the shot's samples.
+
+    Raises ExportError naming the shot when its camera has no track or the track ends early.
+    """
+    track = tracks.get(shot.camera)
+    if track is None:
+        raise ExportError(
+            f"shot '{shot.id}' uses camera '{shot.camera}', which has no evaluated track"
+        )
+    if shot_frames(shot, frame_rate).last >= len(track.times):
+        raise ExportError(
+            f"shot '{shot.id}' runs past the end of camera '{shot.camera}''s track; bake and "
+            "evaluate the whole scene before exporting"
+        )
+    return track
