@@ -55,6 +55,7 @@ from see1previs.export.body_meshes import body_trimesh
 from see1previs.export.files import ExportError, atomic_file
 from see1previs.export.gltf_buffers import ARRAY_BUFFER, ELEMENT_ARRAY_BUFFER, GltfBuilder
 from see1previs.export.gltf_lights import add_light_rings
+from see1previs.export.shots import check_bake_rate
 from see1previs.export.usd_looks import ROUGHNESS, linear_rgb
 from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station
@@ -83,11 +84,7 @@ def write_gltf_scene(
     ``body_meshes`` maps a mesh prop's id to its mesh in the body frame, in metres; a mesh
     prop without one is drawn as a sphere of water of its mass.
     """
-    if trajectory.frame_rate != scene.frame_rate.fps:
-        raise ExportError(
-            f"the baked trajectory is at {float(trajectory.frame_rate):g} fps but the scene is "
-            f"at {scene.frame_rate}; bake the scene again before exporting"
-        )
+    check_bake_rate(scene, trajectory)
     data = build_gltf(scene, station, trajectory, tracks, body_meshes)
     with atomic_file(path) as temp:
         Path(temp).write_bytes(data)

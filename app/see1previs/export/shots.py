@@ -28,6 +28,8 @@ from see1previs.export.errors import ExportError
 
 if TYPE_CHECKING:
     from see1previs.cinema.tracks import CameraTrack
+    from see1previs.core.scene import Scene
+    from see1previs.physics.trajectory import Trajectory
 
 # Shot times are typed in seconds; a time within a millionth of a frame of a frame's start
 # counts as that frame, so 0.5 s at 24 fps is frame 12 whatever the float rounding.
@@ -96,3 +98,12 @@ def shot_track(shot: Shot, tracks: Mapping[str, CameraTrack], frame_rate: FrameR
             "evaluate the whole scene before exporting"
         )
     return track
+
+
+def check_bake_rate(scene: Scene, trajectory: Trajectory) -> None:
+    """Refuse a trajectory baked at another frame rate than the scene's (a stale bake)."""
+    if trajectory.frame_rate != scene.frame_rate.fps:
+        raise ExportError(
+            f"the baked trajectory is at {float(trajectory.frame_rate):g} fps but the scene is "
+            f"at {scene.frame_rate}; bake the scene again before exporting"
+        )

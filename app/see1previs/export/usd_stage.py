@@ -53,6 +53,7 @@ from see1previs.core.scene import (
 from see1previs.export import conventions
 from see1previs.export.actor_skeleton import has_skeleton
 from see1previs.export.files import ExportError, atomic_file
+from see1previs.export.shots import check_bake_rate
 from see1previs.export.usd_looks import add_light_rings, add_material, bind_material, linear_rgb
 from see1previs.export.usd_skel import add_skinned_actor
 from see1previs.physics.bodies import placeholder_radius
@@ -85,11 +86,7 @@ def write_usd_stage(
     ``body_meshes`` maps a mesh prop's id to its mesh in the body frame, in metres (the file
     already scaled); a mesh prop without one is drawn as a stand-in sphere.
     """
-    if trajectory.frame_rate != scene.frame_rate.fps:
-        raise ExportError(
-            f"the baked trajectory is at {float(trajectory.frame_rate):g} fps but the scene is "
-            f"at {scene.frame_rate}; bake the scene again before exporting"
-        )
+    check_bake_rate(scene, trajectory)
     stage = build_stage(scene, station, trajectory, tracks, body_meshes)
     with atomic_file(path) as temp:
         if not stage.GetRootLayer().Export(str(temp)):
