@@ -193,8 +193,10 @@ def test_tether_clips_to_the_nearest_grip_fixture_with_the_harness_in_reach():
 def test_untether_unclips_the_tether_clipped_now():
     scene = make_scene(
         actors=[actor("mika", (-2.2, 0.1, 0.0))],
-        cues=[{"type": "tether", "id": "t", "time": 0.0, "actor": "mika", "fixture": "FR1",
-               "length": 3.0}],  # fmt: skip
+        cues=[
+            {"type": "tether", "id": "t", "time": 0.0, "actor": "mika", "fixture": "FR1",
+             "length": 3.0}  # fmt: skip
+        ],
     )
     assert untether_at("mika", Moment(scene, STATION, 2.5)) == (0, 2.5)
     with pytest.raises(NoCueHere, match="no tether"):
