@@ -111,9 +111,7 @@ def test_hold_offers_a_foot_restraint_to_the_feet():
     fr2 = STATION.fixture("FR2")
     feet = np.asarray(fr2.position) + 0.05 * fr2.normal
     scene = make_scene(actors=[actor("mika", (-1.8, 1.0, 0.0))])
-    bake = trajectory(
-        {"mika": (-1.8, 1.0, 0.0)}, {"mika": {"right_foot": feet, "left_foot": feet}}
-    )
+    bake = trajectory({"mika": (-1.8, 1.0, 0.0)}, {"mika": {"right_foot": feet, "left_foot": feet}})
     cue = new_cue("hold", "mika", Moment(scene, STATION, 0.0, bake))
     assert (cue["fixture"], cue["limb"]) == ("FR2", "feet")
 
@@ -194,8 +192,14 @@ def test_untether_unclips_the_tether_clipped_now():
     scene = make_scene(
         actors=[actor("mika", (-2.2, 0.1, 0.0))],
         cues=[
-            {"type": "tether", "id": "t", "time": 0.0, "actor": "mika", "fixture": "FR1",
-             "length": 3.0}  # fmt: skip
+            {
+                "type": "tether",
+                "id": "t",
+                "time": 0.0,
+                "actor": "mika",
+                "fixture": "FR1",
+                "length": 3.0,
+            }
         ],
     )
     assert untether_at("mika", Moment(scene, STATION, 2.5)) == (0, 2.5)
