@@ -29,6 +29,7 @@ from pydantic.fields import FieldInfo
 from see1previs.core import physical_limits as limits
 from see1previs.core import scene as model
 from see1previs.core import scene_cameras as cameras
+from see1previs.core import scene_envelope as envelope
 from see1previs.core.poses import POSES
 from see1previs.core.scenefile import SceneFileError, parse_scene, scene_json_schema, scene_to_text
 from see1previs.core.sceneissues import format_number
@@ -72,6 +73,13 @@ SECTIONS: list[tuple[str, type[BaseModel]]] = [
     ("Path keyframe", cameras.PathKeyframe),
     ("Look-at point", cameras.LookAtPoint),
     ("Shot", model.Shot),
+    ("envelope", envelope.Envelope),
+    ("envelope.push_off", envelope.PushOffSpread),
+    ("envelope.throw", envelope.ThrowSpread),
+    ("envelope.catch", envelope.CatchSpread),
+    ("envelope.ventilation", envelope.VentilationSpread),
+    ("envelope.cast entry", envelope.CastRange),
+    ("envelope.cues entry", envelope.CueSpread),
 ]
 
 ACTOR_CUES = (
@@ -128,6 +136,11 @@ RULES = {
     (cameras.PathRig, "keyframes"): "at least 2, times increasing, the last ≤ `duration`",
     (model.Shot, "camera"): "id of a camera",
     (model.Shot, "end"): "after `start`; ≤ the scene's `duration`",
+    (envelope.Envelope, "cast"): "keys are actor ids",
+    (envelope.Envelope, "cues"): "keys are cue ids",
+    (envelope.CastRange, "height"): "lowest ≤ highest, within 1.0–2.3",
+    (envelope.CastRange, "mass"): "lowest ≤ highest, within 25–200",
+    (envelope.VentilationSpread, "speed"): "lowest ≤ highest, within 0–2",
 }
 
 # Meanings of fields the models leave undescribed.

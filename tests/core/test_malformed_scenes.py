@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from see1previs.core.scene import Scene
+from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.core.scene_json import MAX_DEPTH
 from see1previs.core.scenefile import MAX_SCENE_BYTES, SceneFileError, load_scene
 from tests.core.samples import problems, valid_scene_data
@@ -93,10 +93,11 @@ def test_a_number_with_more_digits_than_python_reads_is_refused_at_its_path() ->
 
 
 def test_a_huge_format_number_is_not_printed_in_full() -> None:
-    text = json.dumps(valid_scene_data()).replace('"format": 2', '"format": 1' + "0" * 400)
+    current = f'"format": {FORMAT_VERSION}'
+    text = json.dumps(valid_scene_data()).replace(current, '"format": 1' + "0" * 400)
     assert problems(text) == [
         "format: a number too large to use is not a SEE-1 scene format (this version reads "
-        "formats 1 to 2)"
+        f"formats 1 to {FORMAT_VERSION})"
     ]
 
 

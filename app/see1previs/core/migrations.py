@@ -5,6 +5,9 @@ chains them up to :data:`see1previs.core.scene.FORMAT_VERSION`.
 
 - 1 → 2: actors became articulated humanoids by default. A format-1 actor without a ``body``
   was a rigid capsule, so it keeps ``"body": "placeholder"`` and moves exactly as before.
+- 2 → 3: the ``envelope`` section (spreads of human imprecision for the safety envelope).
+  A format-2 file has none and gets the documented defaults, which change no bake, so the
+  step changes nothing; it exists so every format has its registered upgrade.
 
 How to change the format (see docs/scene-format.md, "Versioning"):
 
@@ -39,7 +42,16 @@ def _placeholder_actors(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Migration] = {1: _placeholder_actors}
+def _envelope_section(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 -> 3: no envelope section existed; the defaults apply (nothing to change).
+
+    An ``envelope`` key in a format-2 file is left alone for validation to judge: it was
+    written by hand, and the new models may well accept it.
+    """
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _placeholder_actors, 2: _envelope_section}
 """Format version N -> function turning format-N data into format N + 1."""
 
 

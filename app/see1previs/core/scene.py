@@ -71,6 +71,7 @@ from see1previs.core.scene_cues import (
     known_pose,
     valid_joint_overrides,
 )
+from see1previs.core.scene_envelope import Envelope
 from see1previs.core.timebase import FrameRate
 
 __all__ = [
@@ -98,8 +99,11 @@ __all__ = [
     "quantity",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Scene-file format written by this version of the app."""
+SAME_DATA_SINCE = 2
+"""Oldest format whose data the current models read unchanged (format 3 only added the
+optional ``envelope`` section), so scenes built in code with ``"format": 2`` still validate."""
 
 BUILTIN_INTERIOR = "see1"
 
@@ -406,10 +410,13 @@ class Scene(SceneModel):
     cues: list[Cue] = Field(default_factory=list, max_length=MAX_CUES)
     cameras: list[Camera] = Field(default_factory=list, max_length=MAX_CAMERAS)
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS)
+    envelope: Envelope = Field(default_factory=Envelope)
 
     @field_validator("format")
     @classmethod
     def _current_format(cls, version: int) -> int:
+        if SAME_DATA_SINCE <= version < FORMAT_VERSION:
+            return FORMAT_VERSION  # its migration changes nothing but this number
         if version != FORMAT_VERSION:
             raise ValueError(
                 f"this model holds format {FORMAT_VERSION}; older files are migrated by the loader"
@@ -467,6 +474,28 @@ def reference_problems(scene: Scene) -> list[tuple[str, str]]:
     closest = _Closest()
     problems.extend(_cue_problems(scene, body_ids, closest))
     problems.extend(_camera_problems(scene, body_ids, closest))
+    problems.extend(_envelope_problems(scene, closest))
+    return problems
+
+
+def _envelope_problems(scene: Scene, closest: _Closest) -> list[tuple[str, str]]:
+    """Envelope spreads naming actors or cues the scene does not have."""
+    problems: list[tuple[str, str]] = []
+    envelope = getattr(scene, "envelope", None)
+    if envelope is None:  # the loader's lenient first pass reads no envelope
+        return problems
+    actor_ids = [actor.id for actor in scene.actors]
+    cue_ids = [cue.id for cue in scene.cues]
+    for name in envelope.cast:
+        if name not in actor_ids:
+            problems.append(
+                (f"envelope.cast.{name}", f"'{name}' is not an actor{closest(name, actor_ids)}")
+            )
+    for name in envelope.cues:
+        if name not in cue_ids:
+            problems.append(
+                (f"envelope.cues.{name}", f"'{name}' is not a cue{closest(name, cue_ids)}")
+            )
     return problems
 
 
