@@ -60,7 +60,12 @@ class CatchSpread(SceneModel):
         ge=0, le=2, default=0.15,
     )  # fmt: skip
     reach: float = quantity(
-        "m", "1σ of the hand's reach around blocking.reach", ge=0, le=0.3, default=0.02
+        "m",
+        "1σ of the reach around blocking.reach (one draw per take: the bake judges every hand "
+        "and foot by the scene's one reach)",
+        ge=0,
+        le=0.3,
+        default=0.02,
     )
 
 
@@ -121,7 +126,6 @@ class CueSpread(SceneModel):
     direction: float | None = quantity(
         "deg", "1σ of a push-off's or throw's aim error per axis", ge=0, le=45, default=None
     )
-    reach: float | None = quantity("m", "1σ of a catch's reach", ge=0, le=0.3, default=None)
 
 
 class Envelope(SceneModel):
