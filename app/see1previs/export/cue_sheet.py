@@ -314,6 +314,11 @@ def warning_kind(kind: str) -> str:
     return WARNING_KINDS.get(kind, kind.replace("_", " ").capitalize())
 
 
+def cue_sentence(scene: Scene, station: Station, cue: Any) -> str:
+    """An actor cue as the cue sheet says it ("Push off H6 toward Mika (host) at 0.25 m/s")."""
+    return _action(scene, station, cue)
+
+
 def _action(scene: Scene, station: Station, cue: Any) -> str:
     if isinstance(cue, PushOffCue):
         surface = "the wall" if cue.surface == WALL else cue.surface

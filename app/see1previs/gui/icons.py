@@ -41,6 +41,17 @@ NAMES = [
     "scene",
     "simulate",
     "folder",
+    "cue-push-off",
+    "cue-hold",
+    "cue-release",
+    "cue-grab",
+    "cue-catch",
+    "cue-throw",
+    "cue-tether",
+    "cue-untether",
+    "cue-pose",
+    "cue-impulse",
+    "cue-spin",
 ]
 
 

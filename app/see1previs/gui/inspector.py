@@ -2,8 +2,11 @@
 
 The form is built from the item's own data and its pydantic fields, so new fields appear
 without GUI work: numbers show their unit, descriptions are tooltips, nested settings get a
-heading. Committing a value makes an undoable edit; a value the scene model refuses is not
-applied, and the model's message appears in red right under the field.
+heading. Fields that refer to something (fixtures, actors, props, cameras, catalog entries,
+poses, limbs) are searchable drop-downs of names, times are timecode, orientations yaw /
+pitch / roll, colours a colour picker (:mod:`see1previs.gui.field_editors`). Committing a
+value makes an undoable edit; a value the scene model refuses (or a name that is not in the
+list) is not applied, and the reason appears in red right under the field.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from see1previs.core import commands as cmd
+from see1previs.core.scene_cues import PushOffCue, ThrowCue
+from see1previs.gui import field_editors
 from see1previs.gui.qt_events import listen
 from see1previs.session.session import Session
 
@@ -83,6 +88,7 @@ class Inspector(QWidget):
         self._shown: tuple[str, Any] | None = None
         listen(self, session.selection_changed, lambda ids: self.refresh())
         listen(self, session.scene_changed, lambda scene: self.refresh())
+        listen(self, session.baked, lambda result: self._baked())
         self.refresh()
 
     # -- what is shown --------------------------------------------------------------------
@@ -98,6 +104,18 @@ class Inspector(QWidget):
             return item_id, (group, index), model, model.model_dump(mode="json")
         data = scene.model_dump(mode="json")
         return "", (), scene, {key: data[key] for key in SCENE_FIELDS}
+
+    def _baked(self) -> None:
+        """A new bake moves hands: a hold's or push-off's fixture list (nearest first, with
+        distances) is rebuilt, unless the director is typing in the form."""
+        item_id = self._shown[0] if self._shown else ""
+        cue = next((c for c in self.session.scene.cues if c.id == item_id), None)
+        if cue is None or cue.type not in ("hold", "push_off"):
+            return
+        if any(w.hasFocus() for w in self.editors.values()):
+            return
+        self._shown = None
+        self.refresh()
 
     def refresh(self) -> None:
         item_id, prefix, model, data = self._target()
@@ -134,6 +152,8 @@ class Inspector(QWidget):
             path = (*prefix, name)
             unit, description = field_help(model, name)
             child = getattr(model, name, None)
+            if name == "direction" and value is None and isinstance(model, PushOffCue | ThrowCue):
+                continue  # aimed at a target: the direction appears when "along a direction"
             if isinstance(value, dict):
                 if not value:
                     continue  # nothing set (e.g. no joint overrides): no empty heading
@@ -147,7 +167,7 @@ class Inspector(QWidget):
             label.setToolTip(description)
             row = self._next_row()
             grid.addWidget(label, row, 0)
-            editor = self._editor(path, name, value)
+            editor = self._editor(path, name, value, model)
             editor.setToolTip(description)
             grid.addWidget(editor, row, 1)
             unit_label = QLabel(unit)
@@ -165,7 +185,11 @@ class Inspector(QWidget):
         self._rows += 1
         return self._rows - 1
 
-    def _editor(self, path: tuple, name: str, value: Any) -> QWidget:
+    def _editor(self, path: tuple, name: str, value: Any, model: Any = None) -> QWidget:
+        special = field_editors.editor_for(self, path, name, value, model)
+        if special is not None:
+            self.editors[path] = special
+            return special
         if name == "type" or (isinstance(value, list) and value and isinstance(value[0], dict)):
             text = value if name == "type" else f"{len(value)} entries (edit in the scene file)"
             label = QLabel(str(text))
@@ -252,10 +276,82 @@ class Inspector(QWidget):
         self.session.edit(f"Set {item_id} {what}" if item_id else f"Set scene {what}", edited)
         return True
 
+    def commit_many(self, prefix: tuple, changes: dict[str, Any]) -> bool:
+        """Set several fields of one item as one undoable edit (e.g. a lens and its focal
+        length); False (and the first field's message) if the scene model refuses it."""
+        scene = self.session.scene
+        data = cmd.scene_data(scene)
+        item = data
+        for key in prefix:
+            item = item[key]
+        first = (*prefix, next(iter(changes)))
+        if all(item.get(k) == v for k, v in changes.items()):
+            return True
+        for key, value in changes.items():
+            if value is None:
+                item.pop(key, None)
+            else:
+                item[key] = value
+        try:
+            edited = cmd.scene_from(data)
+        except pydantic.ValidationError as exc:
+            self._show_problem(first, first_error(exc))
+            return False
+        self._show_problem(first, "")
+        item_id = self._shown[0] if self._shown else ""
+        what = " and ".join(humanise(k).lower() for k in changes)
+        self.session.edit(f"Set {item_id} {what}", edited)
+        return True
+
+    def show_problem(self, path: tuple, message: str) -> None:
+        """Show (or clear, with "") the red reason under a field."""
+        self._show_problem(path, message)
+
+    def station(self):
+        """The scene's interior (for fixture names), None if it cannot be loaded."""
+        bake = self.session.bake
+        if bake is not None:
+            return bake.station
+        from see1previs.physics.bake import station_for
+        from see1previs.station.model import StationError
+
+        try:  # the loader keeps loaded interiors: this is cheap after the first time
+            return station_for(self.session.scene, self.session.scene_dir)
+        except StationError:
+            return None
+
+    def trajectory(self):
+        bake = self.session.bake
+        return bake.trajectory if bake is not None else None
+
+    def direction_toward(self, cue) -> list[float]:
+        """Unit vector from the actor to the cue's target at the cue's time (or +X)."""
+        import numpy as np
+
+        from see1previs.physics.cue_defaults import Moment
+
+        station = self.station()
+        if station is None or cue.toward is None:
+            return [1.0, 0.0, 0.0]
+        moment = Moment(self.session.scene, station, cue.time, self.trajectory())
+        try:
+            here = moment.position(cue.actor)
+            ids = {b.id for b in self.session.scene.bodies()}
+            there = (
+                moment.position(cue.toward)
+                if cue.toward in ids
+                else np.asarray(station.fixture(cue.toward).position)
+            )
+        except KeyError:
+            return [1.0, 0.0, 0.0]
+        d = there - here
+        n = float(np.linalg.norm(d))
+        return [round(float(c) / n, 4) for c in d] if n > 1e-9 else [1.0, 0.0, 0.0]
+
     def _show_problem(self, path: tuple, message: str) -> None:
         label = self.problems.get(path)
         editor = self.editors.get(path)
-        if editor is not None and isinstance(editor, QLineEdit):
+        if editor is not None:
             editor.setProperty("invalid", bool(message))
             editor.style().unpolish(editor)
             editor.style().polish(editor)

@@ -37,6 +37,7 @@ from see1previs.core import commands as cmd
 from see1previs.core.scenefile import SceneFileError
 from see1previs.gui import scene_items
 from see1previs.gui.camera_monitor import CameraMonitor
+from see1previs.gui.cue_palette import install as install_cue_palette
 from see1previs.gui.edit_keys import WindowUndoKeys
 from see1previs.gui.help import install as install_help
 from see1previs.gui.history import UndoHistory
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self._make_toolbars()
         self._make_status_bar()
         install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
+        install_cue_palette(self)  # Cue menu, Cues toolbar, right-click Add Cue
         self.undo_keys = WindowUndoKeys(self, [self.undo_action, self.redo_action])
 
         self.bake_worker = Worker("bake", self)
@@ -180,9 +182,6 @@ class MainWindow(QMainWindow):
             "Add &Camera", self.add_camera, "Ctrl+Shift+C", "camera"
         )
         self.add_shot_action = self._action("Add S&hot", self.add_shot, "Ctrl+Shift+T", "shot")
-        self.add_cue_action = self._action(
-            "Add Push &Cue at Playhead", self.add_cue, "Ctrl+Shift+U", "cue"
-        )
         self.duplicate_action = self._action(
             "D&uplicate", self.duplicate_selection, "Ctrl+D", "duplicate"
         )
@@ -228,7 +227,6 @@ class MainWindow(QMainWindow):
             self.add_prop_action,
             self.add_camera_action,
             self.add_shot_action,
-            self.add_cue_action,
             None,
             self.duplicate_action,
             self.delete_action,
@@ -304,7 +302,6 @@ class MainWindow(QMainWindow):
                 self.add_prop_action,
                 self.add_camera_action,
                 self.add_shot_action,
-                self.add_cue_action,
             ]
         )
         scene.addSeparator()
@@ -355,7 +352,6 @@ class MainWindow(QMainWindow):
                 self.add_prop_action,
                 self.add_camera_action,
                 self.add_shot_action,
-                self.add_cue_action,
                 self.duplicate_action,
                 self.delete_action,
             ]
@@ -617,17 +613,6 @@ class MainWindow(QMainWindow):
             camera = self.monitor.camera_id or scene.cameras[0].id
         item = scene_items.new_shot(scene, camera, self.session.time)
         if self._edit(f"Add shot {item['id']}", lambda: cmd.add_item(scene, "shots", item)):
-            self.session.select([item["id"]])
-
-    def add_cue(self) -> None:
-        body = self._selected_body()
-        if body is None:
-            self.report_error("Select a body first", "Select the prop or actor to push.")
-            return
-        item = scene_items.new_push(self.session.scene, body, self.session.time)
-        if self._edit(
-            f"Add cue {item['id']}", lambda: cmd.add_item(self.session.scene, "cues", item)
-        ):
             self.session.select([item["id"]])
 
     def duplicate_selection(self) -> None:

@@ -36,7 +36,7 @@ QLabel#unit { color: #8b93a1; }
 QLabel#heading { color: #f0a23a; font-weight: 600; padding-top: 6px; }
 QLineEdit { background: #1a1d22; border: 1px solid #3a404b; border-radius: 2px; padding: 2px 4px; }
 QLineEdit:focus { border-color: #f0a23a; }
-QLineEdit[invalid="true"] { border-color: #ff6b5b; }
+QLineEdit[invalid="true"], QComboBox[invalid="true"] { border-color: #ff6b5b; }
 QHeaderView::section { background: #2b3039; color: #c2c9d4; padding: 3px; border: none;
                        border-right: 1px solid #1e2127; }
 QProgressBar { border: 1px solid #3a404b; border-radius: 2px; background: #1a1d22;

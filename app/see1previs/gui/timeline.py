@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QScrollBar,
     QToolBar,
     QVBoxLayout,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from see1previs.core import commands as cmd
-from see1previs.gui import theme
+from see1previs.gui import cue_marks, theme
 from see1previs.gui.icons import icon
 from see1previs.gui.qt_events import listen
 from see1previs.session.session import Session
@@ -49,7 +50,7 @@ MIN_HEIGHT = 200  # transport plus the shots row and six tracks
 RULER_H = 26
 STRIP_H = 5
 ROW_H = 20
-CUE_R = 6
+CUE_R = 8
 DRAG_START_PX = 3  # a press that moves less than this is a click
 LABEL_GAP_PX = 3  # between a cue's diamond and its label, and before the next diamond
 MIN_LABEL_PX = 14  # a label with less room than this is left out (its tooltip remains)
@@ -78,6 +79,7 @@ class TimelineCanvas(QWidget):
         self._font = QFont(self.font())
         self._font.setPointSizeF(8.5)
         self._mono = theme.monospace_font(8)
+        self.context_actions: list = []  # the right-click menu (the cue palette)
 
     # -- geometry ---------------------------------------------------------------------------
     @property
@@ -284,18 +286,13 @@ class TimelineCanvas(QWidget):
             painter.setPen(QColor("#ffffff"))
             name = metrics.elidedText(shot_id, Qt.TextElideMode.ElideRight, rect.width() - 6)
             painter.drawText(rect.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, name)
-        # Cues.
+        # Cues: the type's icon on a diamond in the outcome's colour.
+        cues = {cue.id: cue for cue in scene.cues}
         for cue_id, centre in self.cue_positions():
-            diamond = QPainterPath()
-            diamond.moveTo(centre.x(), centre.y() - CUE_R)
-            diamond.lineTo(centre.x() + CUE_R, centre.y())
-            diamond.lineTo(centre.x(), centre.y() + CUE_R)
-            diamond.lineTo(centre.x() - CUE_R, centre.y())
-            diamond.closeSubpath()
+            cue = cues[cue_id]
+            outcome, _ = cue_marks.cue_outcome(self.session, cue)
             chosen = cue_id in selection or (self._drag is not None and self._drag[1] == cue_id)
-            painter.fillPath(diamond, theme.ACCENT if chosen else QColor("#e8d27a"))
-            painter.setPen(QPen(QColor("#15171b"), 1))
-            painter.drawPath(diamond)
+            cue_marks.draw(painter, centre, CUE_R, cue.type, outcome, chosen)
         painter.setPen(theme.DIM_TEXT)
         for _, rect, text in self.cue_label_rects():
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, text)
@@ -428,9 +425,25 @@ class TimelineCanvas(QWidget):
         cue = next((c for c in self.session.scene.cues if c.id == cue_id), None)
         if cue is None:
             return cue_id
-        rate = self.session.scene.frame_rate
-        kind = getattr(cue, "type", "cue")
-        return f"{cue_id}: {kind} at {rate.timecode(rate.frame_at(cue.time))}"
+        return cue_marks.tooltip(self.session, cue)
+
+    def contextMenuEvent(self, event) -> None:
+        """Right-click: the playhead goes there, then the cue palette's Add Cue menu."""
+        if not self.context_actions:
+            return
+        point = QPointF(event.pos())
+        if point.y() > RULER_H + STRIP_H and point.x() > HEADER_W:
+            cue_id = self.cue_at(point)
+            if cue_id is None:
+                self._scrub(point.x())
+            row = int((point.y() - RULER_H - STRIP_H + self.scroll) // ROW_H)
+            rows = self.rows()
+            if cue_id is None and 0 <= row < len(rows) and rows[row][0] != "shots":
+                self.session.select([rows[row][1]])  # cues are added for that track's body
+        menu = QMenu(self)
+        menu.addActions(self.context_actions)
+        menu.popup(event.globalPos())
+        self._menu = menu
 
     def _snap(self, t: float) -> float:
         rate = self.session.scene.frame_rate
