@@ -133,6 +133,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--actor", help="id of the actor (or camera operator) to rehearse; the first actor if none"
     )
 
+    aim = commands.add_parser(
+        "aim",
+        help="solve a push-off or a throw so it arrives at a mark, by running the physics",
+        description="Solve the speed and direction of a push-off (or a throw) so the actor "
+        "arrives at TARGET at a time or passes through it at a speed, running the real bake "
+        "from the cue's checkpoint (air drag, ventilation and posture included). TARGET is a "
+        "point 'x,y,z' in metres (write --to=-1.2,0.8,0.2 when it starts with a minus), a "
+        "fixture id (arrive at arm's length in front of it), an actor id, or "
+        "'actor:right_hand' / 'actor:left_hand'. A throw with no --to goes to the "
+        "hand of the catch that follows it, at the catch time. Prints the solved values; "
+        "--write saves them into the scene file.",
+    )
+    aim.add_argument("scene", type=Path, help="scene file (*.see1.json)")
+    aim.add_argument("--cue", required=True, help="id of the push_off or throw cue to aim")
+    aim.add_argument("--to", dest="target", help="where to arrive (see above)")
+    when = aim.add_mutually_exclusive_group()
+    when.add_argument("--at", type=float, metavar="TIME", help="arrive at this scene time [s]")
+    when.add_argument("--speed", type=float, metavar="V", help="push or throw at this speed [m/s]")
+    aim.add_argument(
+        "--write", action="store_true", help="save the solved cue into SCENE (atomically)"
+    )
+
     commands.add_parser(
         "schema",
         help="print the scene-file JSON Schema",
@@ -291,6 +313,45 @@ def _report_json(report) -> dict:
     data = asdict(report)
     data["frame_rate"] = report.frame_rate.to_json()
     return data
+
+
+def cmd_aim(args: argparse.Namespace) -> int:
+    from see1previs.core.scenefile import save_scene
+    from see1previs.physics.aim import AimError, solve_aim
+
+    scene = _load(args.scene)
+    cue = next((c for c in scene.cues if c.id == args.cue), None)
+    if cue is not None and cue.type == "push_off":
+        if args.target is None:
+            raise CliError(f"see1-previs: cue '{args.cue}': say where to arrive with --to")
+        if args.at is None and args.speed is None:
+            raise CliError(f"see1-previs: cue '{args.cue}': give --at TIME or --speed V")
+    bar = ProgressBar(f"aiming {args.cue}") if sys.stderr.isatty() else None
+    try:
+        result = solve_aim(
+            scene,
+            args.cue,
+            args.target,
+            at=args.at,
+            speed=args.speed,
+            scene_dir=args.scene.parent,
+            progress=bar.update if bar else None,
+        )
+    except AimError as exc:
+        raise CliError(f"see1-previs: {exc}") from exc
+    finally:
+        if bar:
+            bar.close()
+    direction = ", ".join(f"{c:.5f}" for c in result.direction)
+    print(f"{result.cue_id} ({result.cue_type}) aimed at {result.mark.label}")
+    print(f"  speed      {result.speed:.4f} m/s")
+    print(f"  direction  ({direction}) module frame")
+    print(f"  arrives    {result.arrival_time:.3f} s, missing by {result.miss * 100:.1f} cm")
+    print(f"  solved in  {result.iterations} trial bakes, {result.seconds:.1f} s")
+    if args.write:
+        save_scene(result.apply(scene), args.scene)
+        print(f"written to {args.scene}")
+    return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -472,6 +533,7 @@ _COMMANDS = {
     "export": cmd_export,
     "cuesheet": cmd_cuesheet,
     "schema": cmd_schema,
+    "aim": cmd_aim,
     "open": cmd_open,
     "rehearse": cmd_rehearse,
 }

@@ -115,8 +115,10 @@ def solve_aim(
 
         world = prepare_world(scene, scene_dir)
     mark, at = _target_and_time(scene, index, cue, target, at, speed, world)
-    if (at is None) == (speed is None):
-        raise AimError(f"cue '{cue_id}': give either a time to arrive at or a speed, not both")
+    if at is not None and speed is not None:
+        raise AimError(f"cue '{cue_id}': give a time to arrive at or a speed, not both")
+    if at is None and speed is None:
+        raise AimError(f"cue '{cue_id}': say when to arrive (a time) or how fast to go (a speed)")
     shooter = _Shooter(scene, index, world, previous, should_cancel)
     shooter.catcher = mark.actor if not shooter.is_push else None
     if mark.point is not None and not bool(world.station.contains([mark.point])[0]):
