@@ -23,7 +23,18 @@ from tests.conftest import REPO
 PACKAGE = REPO / "app" / "see1previs"
 
 GUI_TOOLKITS = ("PySide6", "PySide2", "PyQt5", "PyQt6", "shiboken6", "pyqtgraph", "OpenGL")
-LAYERS = ("core", "station", "physics", "cinema", "export", "render", "gui", "session", "cli")
+LAYERS = (
+    "core",
+    "station",
+    "physics",
+    "cinema",
+    "envelope",
+    "export",
+    "render",
+    "gui",
+    "session",
+    "cli",
+)
 # Package-level leaf modules any layer may use (they import nothing from the package).
 SHARED_LEAVES = ("see1previs", "see1previs.resources")
 ALLOWED = {
@@ -31,10 +42,21 @@ ALLOWED = {
     "station": {"core", "station"},
     "physics": {"core", "station", "physics"},
     "cinema": {"core", "station", "physics", "cinema"},
-    "export": {"core", "station", "physics", "cinema", "export"},
-    "render": {"core", "station", "physics", "cinema", "render"},
-    "session": {"core", "station", "physics", "cinema", "export", "render", "session"},
-    "gui": {"core", "station", "physics", "cinema", "export", "render", "gui", "session"},
+    "envelope": {"core", "station", "physics", "cinema", "envelope"},
+    "export": {"core", "station", "physics", "cinema", "envelope", "export"},
+    "render": {"core", "station", "physics", "cinema", "envelope", "render"},
+    "session": {"core", "station", "physics", "cinema", "envelope", "export", "render", "session"},
+    "gui": {
+        "core",
+        "station",
+        "physics",
+        "cinema",
+        "envelope",
+        "export",
+        "render",
+        "gui",
+        "session",
+    },
 }
 QT_LAYERS = {"gui"}  # the only layer that may import a GUI toolkit
 
@@ -158,7 +180,7 @@ for name in BLOCKED:
         raise SystemExit(f"the blocker let {name} through")
 
 imported = []
-for layer in ("core", "station", "physics", "cinema", "export", "render"):
+for layer in ("core", "station", "physics", "cinema", "envelope", "export", "render"):
     package = importlib.import_module(f"see1previs.{layer}")
     imported.append(package.__name__)
     for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + "."):
@@ -178,8 +200,8 @@ leaked = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 outer = sorted(
     m for m in sys.modules
     if m.startswith("see1previs.") and m.split(".")[1] not in ("core", "station", "physics",
-                                                               "cinema", "export", "render",
-                                                               "resources")
+                                                               "cinema", "envelope", "export",
+                                                               "render", "resources")
 )
 print(json.dumps({
     "imported": imported,
