@@ -73,8 +73,11 @@ def test_servos_reach_the_neutral_body_posture_without_moving_the_centre_of_mass
     mujoco.mj_forward(model, data)
     com_before = data.subtree_com[model.body(human.root).id].copy()
     targets = posture_targets(human, NEUTRAL_BODY_POSTURE_DEG)
-    data.ctrl[human.actuator_ids(model)] = targets
-    for _ in range(1500):
+    for step in range(1500):
+        # Blended over a second, as a pose cue does (a step in the targets would throw the
+        # limbs at full strength).
+        u = min(1.0, step * model.opt.timestep)
+        data.ctrl[human.actuator_ids(model)] = targets * u * u * (3.0 - 2.0 * u)
         mujoco.mj_step(model, data)
     angles = data.qpos[human.joint_qpos_addresses(model)]
     assert np.max(np.abs(np.degrees(angles - targets))) < 2.0
@@ -83,7 +86,9 @@ def test_servos_reach_the_neutral_body_posture_without_moving_the_centre_of_mass
     # Internal forces only: the centre of mass stays put (to the integrator's accuracy: RK4
     # keeps momentum only approximately when it depends on the pose) and no spin appears.
     assert np.allclose(data.subtree_com[root], com_before, atol=1e-4)
-    assert np.linalg.norm(data.subtree_angmom[root]) < 1e-6
+    # Servos at human strength move limbs briskly; RK4's truncation error leaves a few
+    # 1e-6 kg·m²/s (a spin of 1e-6 rad/s), where the soft 3 Hz servos of old left 1e-7.
+    assert np.linalg.norm(data.subtree_angmom[root]) < 1e-5
 
 
 def test_an_actor_at_rest_with_no_pose_change_stays_at_rest():
@@ -117,5 +122,6 @@ def test_circling_an_arm_turns_the_body_with_no_angular_momentum():
             largest = max(largest, float(np.linalg.norm(data.subtree_angmom[1])))
     turned = math.degrees(quat.angle_between(start, data.qpos[3:7]))
     print(f"arm circling: body turned {turned:.1f} deg, largest |L| {largest:.1e} kg m^2/s")
-    assert turned > 10.0
+    # 6.9° with the trunk held by its servos (12.3° when a weak trunk gave way as well).
+    assert turned > 5.0
     assert largest < 1e-3

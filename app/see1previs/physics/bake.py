@@ -306,6 +306,8 @@ def _run(
             capture(raw_after[frame])
             blend[frame] = (t - start_time) / (data.time - start_time)
         guard.check(data)
+        if actor_cues is not None:
+            actor_cues.after_frame(float(data.time))
         if should_cancel is not None and should_cancel():
             raise BakeCancelled(f"bake of '{scene.title}' cancelled at {t:.2f} s")
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
@@ -333,6 +335,7 @@ def _run(
             if handle.rig is not None:
                 linear[:, b] = com_velocities[handle.id]
         metadata["cue_outcomes"] = actor_cues.finish(data.time)
+        metadata["poses_not_held"] = actor_cues.poses_not_held()
     else:
         positions, orientations, linear, angular = _frames_from_raw(
             raw_before, raw_after, blend, model.body_ipos[body_index]

@@ -9,6 +9,8 @@ bake recorded, plus warnings found in the motion itself —
   (``scene.blocking.safe_speed``, 0.5 m/s by default), and any head contact faster than
   ``head_strike_speed``;
 - a tether going taut;
+- a pose an actor cannot hold: a joint at the person's full strength and still off its
+  target (spinning too fast for a tuck, say), naming the joint;
 - an actor drifting into the hatch vestibule when no cue of theirs takes them there.
 
 The CLI prints it (``simulate --report``); the GUI lists the warnings and jumps to them.
@@ -52,7 +54,7 @@ class BlockingWarning:
     """Something the director must look at, at a time, for an actor."""
 
     kind: str  # missed_catch | unreachable | impossible_cue | cue_warning | hard_contact |
-    #            head_strike | tether_taut | vestibule
+    #            head_strike | tether_taut | pose_not_held | vestibule
     actor: str
     time: float
     message: str
@@ -105,6 +107,7 @@ def blocking_report(scene: Scene, trajectory: Trajectory, station: Station) -> B
     warnings: list[BlockingWarning] = []
     warnings.extend(_cue_warnings(cues))
     warnings.extend(_contact_warnings(scene, trajectory))
+    warnings.extend(_pose_warnings(trajectory))
     warnings.extend(_vestibule_warnings(scene, trajectory, station))
     warnings.sort(key=lambda w: (w.time, w.actor, w.kind))
     return BlockingReport(cues, warnings)
@@ -135,6 +138,24 @@ def _cue_warnings(cues: list[CueLine]) -> list[BlockingWarning]:
             kind = "impossible_cue"
         when = cue.details.get("closest_time", cue.time) if kind == "missed_catch" else cue.time
         out.append(BlockingWarning(kind, cue.actor, when, f"{cue.type} '{cue.id}': {cue.reason}"))
+    return out
+
+
+def _pose_warnings(trajectory: Trajectory) -> list[BlockingWarning]:
+    out = []
+    for episode in trajectory.metadata.get("poses_not_held", []):
+        joint = str(episode["joint"]).replace("_", " ")
+        start, end = float(episode["start"]), float(episode["end"])
+        out.append(
+            BlockingWarning(
+                "pose_not_held",
+                str(episode["actor"]),
+                start,
+                f"cannot hold the pose: the {joint} is at full strength "
+                f"({float(episode['limit']):.0f} N·m) and gives way by up to "
+                f"{float(episode['error_deg']):.0f}° from {start:.2f} s to {end:.2f} s",
+            )
+        )
     return out
 
 

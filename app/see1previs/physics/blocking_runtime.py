@@ -24,7 +24,10 @@ The physics of each action:
 - **tether** — a rope between the harness and the fixture: a tendon that can be no longer
   than the tether.
 - **pose** — the joint servos' targets blend (smoothstep) to the new pose over the duration;
-  limbs move by real torques, so the body counter-rotates.
+  limbs move by real torques, so the body counter-rotates. A servo is only as strong as the
+  person (:mod:`see1previs.physics.joint_strength`); a joint pushing at its full strength
+  while still off its target is a pose that cannot be held, recorded per actor and joint
+  with its start and end (:meth:`ActorCues.after_frame`, checked every frame).
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
 SEARCH_MARGIN = 1.0  # m: distances beyond reach + this are reported as "more than"
 WALL_SEARCH_RADIUS = 1.6  # m around the actor's centre of mass where wall tiles are checked
 TAUT_TOLERANCE = 0.005  # m: a tether this close to its length is taut
+STRAIN_ANGLE = math.radians(5.0)  # a joint this far off its target at full strength gives way
+STRAIN_MIN_DURATION = 0.1  # s: shorter strains (a quick move at full effort) are not reported
 
 
 @dataclass
@@ -140,6 +145,8 @@ class ActorCues:
         self.transitions: dict[str, _Transition] = {}
         self.catches: list[_Catch] = []
         self.tethers: list[_Tether] = []
+        self.strain: dict[tuple[str, int], dict] = {}  # (actor, joint index) -> episode
+        self.not_held: list[dict] = []  # finished episodes of a pose not held
         self.targets = {a: self.data.ctrl[rig.actuators].copy() for a, rig in self.rigs.items()}
         self.fixture_geoms: dict[str, list[int]] = {}
         self.body_geoms: dict[str, list[int]] = {}  # prop or actor id -> its geoms
@@ -157,7 +164,7 @@ class ActorCues:
 
     # ---- checkpoints --------------------------------------------------------------------
     _RUNNING = ("outcomes", "holds", "in_hand", "pushes", "transitions", "catches", "tethers",
-                "targets")  # fmt: skip
+                "targets", "strain", "not_held")  # fmt: skip
 
     def snapshot(self) -> dict:
         """Everything in progress, copied, so a later bake can carry on from here."""
@@ -270,8 +277,48 @@ class ActorCues:
             if tether.cue.until is None or t < tether.cue.until or tether.taut_since is not None
         ]
 
+    def after_frame(self, t: float) -> None:
+        """Watch every servo: full strength and still off target means the pose gives way."""
+        model, data = self.model, self.data
+        for actor, rig in self.rigs.items():
+            force = data.actuator_force[rig.actuators]
+            low, high = model.actuator_forcerange[rig.actuators].T
+            error = data.qpos[rig.joint_qpos] - data.ctrl[rig.actuators]
+            strained = ((force <= low * (1 - 1e-6)) & (error > STRAIN_ANGLE)) | (
+                (force >= high * (1 - 1e-6)) & (error < -STRAIN_ANGLE)
+            )
+            for joint in np.nonzero(strained)[0]:
+                key = (actor, int(joint))
+                episode = self.strain.setdefault(
+                    key,
+                    {
+                        "actor": actor,
+                        "joint": rig.humanoid.joints[joint].split("/", 1)[1],
+                        "start": t,
+                        "end": t,
+                        "limit": float(high[joint] if error[joint] < 0 else -low[joint]),
+                        "error_deg": 0.0,
+                    },
+                )
+                episode["end"] = t
+                episode["error_deg"] = max(episode["error_deg"], math.degrees(abs(error[joint])))
+            for key in [k for k in self.strain if k[0] == actor and not strained[k[1]]]:
+                self._end_strain(key)
+
+    def _end_strain(self, key: tuple[str, int]) -> None:
+        episode = self.strain.pop(key)
+        if episode["end"] - episode["start"] >= STRAIN_MIN_DURATION:
+            self.not_held.append(episode)
+
+    def poses_not_held(self) -> list[dict]:
+        """Every time a joint could not hold its pose: actor, joint, start, end, limit (N·m)
+        and the largest error (degrees), in time order; call after :meth:`finish`."""
+        return sorted(self.not_held, key=lambda e: (e["start"], e["actor"], e["joint"]))
+
     def finish(self, t: float) -> list[dict]:
         """Close what is still open at the end of the scene; every outcome in file order."""
+        for key in sorted(self.strain):
+            self._end_strain(key)
         for push in self.pushes:
             self.data.xfrc_applied[push.rig.root] = 0.0
             self._finish_push(push, t)

@@ -24,14 +24,17 @@ import numpy as np
 
 from see1previs.core.poses import JOINT_RANGES_DEG, POSES
 from see1previs.physics.anthropometry import Segment, scaled_segments
+from see1previs.physics.joint_strength import joint_torque_limits
 
 ANKLE_HEIGHT = 0.039  # × stature: ankle joint above the sole
 SHOULDER_HALF_WIDTH = 0.105  # × stature: shoulder joint centre from the midline
 HIP_HALF_WIDTH = 0.05  # × stature: hip joint centre from the midline
 SHOULDER_DROP = 0.012  # × stature: shoulder joint below the top of the upper trunk
 SEGMENT_DENSITY = 1050.0  # kg/m³, for capsule radii only (masses come from the table)
-SERVO_FREQUENCY_HZ = 3.0  # how briskly the pose servos follow their targets
+FULL_STRENGTH_ERROR_DEG = 10.0  # a servo pushes with the person's full strength this far off
 SERVO_DAMPING = 1.0  # critically damped
+SERVO_MAX_RATE = 400.0  # rad/s: the fastest servo mode (1.2 × 1/step at 2 ms; RK4 is stable
+#                          to 2.8; 4 ms steps stay inside it too)
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class Humanoid:
     root: str  # root body name
     joints: list[str]  # hinge joint names, in build order
     actuators: list[str]  # one position servo per hinge, same order
+    height: float = 1.75  # m, the person's stature
+    mass: float = 70.0  # kg
 
     def joint_qpos_addresses(self, model: mujoco.MjModel) -> np.ndarray:
         return np.array([model.joint(name).qposadr[0] for name in self.joints])
@@ -99,7 +104,14 @@ def add_humanoid(
 ) -> Humanoid:
     """Add a free-floating humanoid ``height`` m tall and ``mass`` kg to ``spec``."""
     seg = scaled_segments(height, mass)
-    human = Humanoid(prefix=prefix, root=f"{prefix}/lower_trunk", joints=[], actuators=[])
+    human = Humanoid(
+        prefix=prefix,
+        root=f"{prefix}/lower_trunk",
+        joints=[],
+        actuators=[],
+        height=height,
+        mass=mass,
+    )
 
     def body(parent, name: str, pos, segment: Segment, com, capsule, joints: list[JointSpec]):
         child = parent.add_body(name=f"{prefix}/{name}", pos=list(pos))
@@ -250,31 +262,85 @@ def add_humanoid(
 
 
 def tune_servos(model: mujoco.MjModel, human: Humanoid) -> None:
-    """Set each servo's stiffness and damping from the inertia it moves (after compiling).
+    """Set each servo's strength, stiffness and damping (after compiling).
 
-    In free float a joint moves both sides of the body against each other, so the inertia it
-    feels is the effective one, 1/(M⁻¹)ᵢᵢ, often far less than either side alone (a light
-    pelvis between the legs and the trunk). Tuning every servo to the same natural
-    frequency on that inertia makes a hand and a whole leg settle alike and keeps the
-    coupled system well inside what RK4 at the physics step integrates stably.
+    Strength: the servo's torque is clamped to the person's peak joint torque in each
+    direction (:mod:`see1previs.physics.joint_strength`), so a pose is held against every
+    load a person can resist and given up against larger ones. Stiffness: the servo
+    reaches that torque when the joint is ``FULL_STRENGTH_ERROR_DEG`` off its target.
+
+    Damping is critical on the inertia the joint feels in free float, 1/(M⁻¹)ᵢᵢ: a joint
+    moves both sides of the body against each other, often far less than either side alone
+    (a light pelvis between the legs and the trunk). That inertia depends on the pose (an
+    arm raised sideways leaves shoulder flexion very little to move), so each joint is
+    tuned on its smallest over the pose library. Joints in a row (the shoulder's three
+    hinges) couple into faster modes than any one alone, so the whole body's servo system
+    is then checked pose by pose and softened until no mode is faster than
+    ``SERVO_MAX_RATE``: RK4 at the physics step integrates it stably.
     """
-    data = mujoco.MjData(model)
-    mujoco.mj_forward(model, data)
-    omega = 2.0 * math.pi * SERVO_FREQUENCY_HZ
-    for joint, actuator in zip(human.joints, human.actuators, strict=True):
-        dof = model.joint(joint).dofadr[0]
-        unit = np.zeros((1, model.nv))
-        unit[0, dof] = 1.0
-        response = np.zeros((1, model.nv))
-        mujoco.mj_solveM(model, data, response, unit)
-        inertia = 1.0 / float(response[0, dof])
-        kp = inertia * omega**2
-        kv = 2.0 * SERVO_DAMPING * inertia * omega
+    limits = joint_torque_limits(human.height, human.mass)
+    full_error = math.radians(FULL_STRENGTH_ERROR_DEG)
+    masses = _pose_mass_matrices(model, human)
+    inertia = np.min([1.0 / np.diag(np.linalg.inv(mass))[6:] for mass in masses], axis=0)
+    kp = np.zeros(len(human.joints))
+    for index, joint in enumerate(human.joints):
+        negative, positive = limits[joint.split("/", 1)[1]]
+        kp[index] = min(min(negative, positive) / full_error, inertia[index] * SERVO_MAX_RATE**2)
+    kv = 2.0 * SERVO_DAMPING * np.sqrt(kp * inertia)
+    for _ in range(100):  # soften the joints that take part in the fastest mode
+        rate, joints = max(
+            (_fastest_mode(mass, kp, kv) for mass in masses), key=lambda mode: mode[0]
+        )
+        if rate <= SERVO_MAX_RATE:
+            break
+        scale = max(0.8, SERVO_MAX_RATE / rate)
+        kp[joints] *= scale
+        kv[joints] *= scale
+    for index, (joint, actuator) in enumerate(zip(human.joints, human.actuators, strict=True)):
+        negative, positive = limits[joint.split("/", 1)[1]]
         a = model.actuator(actuator).id
-        model.actuator_gainprm[a, 0] = kp
-        model.actuator_biasprm[a, :3] = [0.0, -kp, -kv]
+        model.actuator_gainprm[a, 0] = kp[index]
+        model.actuator_biasprm[a, :3] = [0.0, -kp[index], -kv[index]]
         model.actuator_gaintype[a] = mujoco.mjtGain.mjGAIN_FIXED
         model.actuator_biastype[a] = mujoco.mjtBias.mjBIAS_AFFINE
+        model.actuator_forcelimited[a] = 1
+        model.actuator_forcerange[a] = [-negative, positive]
+
+
+def _pose_mass_matrices(model: mujoco.MjModel, human: Humanoid) -> list[np.ndarray]:
+    """The actor's own mass matrix (root then joints) in the anatomical and library poses."""
+    data = mujoco.MjData(model)
+    addresses = human.joint_qpos_addresses(model)
+    root = model.joint(f"{human.prefix}/root").dofadr[0]
+    dofs = np.concatenate(
+        [root + np.arange(6), [model.joint(name).dofadr[0] for name in human.joints]]
+    )
+    full = np.zeros((model.nv, model.nv))
+    out = []
+    for pose in (None, *POSES):
+        data.qpos[:] = model.qpos0
+        if pose is not None:
+            data.qpos[addresses] = posture_targets(human, POSES[pose])
+        mujoco.mj_forward(model, data)
+        mujoco.mj_fullM(model, data, full)
+        out.append(full[np.ix_(dofs, dofs)].copy())
+    return out
+
+
+def _fastest_mode(mass: np.ndarray, kp: np.ndarray, kv: np.ndarray) -> tuple[float, np.ndarray]:
+    """The servo-driven body linearised about a pose: its fastest mode's rate (largest
+    |eigenvalue|, rad/s) and the joints that move in it."""
+    n = len(mass)
+    stiffness = np.zeros((n, n))
+    damping = np.zeros((n, n))
+    stiffness[6:, 6:] = np.diag(kp)
+    damping[6:, 6:] = np.diag(kv)
+    inverse = np.linalg.inv(mass)
+    system = np.block([[np.zeros((n, n)), np.eye(n)], [-inverse @ stiffness, -inverse @ damping]])
+    values, vectors = np.linalg.eig(system)
+    fastest = int(np.argmax(np.abs(values)))
+    rates = np.abs(vectors[n + 6 :, fastest])  # joint rates in that mode
+    return float(np.abs(values[fastest])), np.nonzero(rates >= 0.2 * rates.max())[0]
 
 
 def posture_targets(human: Humanoid, pose_deg: dict[str, float]) -> np.ndarray:
@@ -296,7 +362,14 @@ def touching_segments(height: float, mass: float) -> tuple[tuple[str, str], ...]
     probe = mujoco.MjSpec()
     probe.option.disableflags |= int(mujoco.mjtDisableBit.mjDSBL_FILTERPARENT)
     add_humanoid(probe, "probe", height, mass, _exclusions=False)
-    model = probe.compile()
+    # MuJoCo's compiler calls a process-wide passive-force callback on a model Python
+    # cannot see; a bare probe needs none.
+    callback = mujoco.get_mjcb_passive()
+    mujoco.set_mjcb_passive(None)
+    try:
+        model = probe.compile()
+    finally:
+        mujoco.set_mjcb_passive(callback)
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
     margin = 0.01
