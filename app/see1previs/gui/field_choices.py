@@ -173,9 +173,10 @@ def _camera_choices(camera: Camera, name: str, scene: Scene) -> Choices | None:
 
 
 def lens_label(lens: catalog.Lens) -> str:
+    """The lens's catalog name (which gives its focal length or range) and kind."""
     if lens.focal_min_mm == lens.focal_max_mm:
-        return f"{lens.name} (prime {lens.focal_min_mm} mm, T{lens.max_aperture_t:g})"
-    return f"{lens.name} (zoom {lens.focal_min_mm}-{lens.focal_max_mm} mm)"
+        return f"{lens.name} (prime, T{lens.max_aperture_t:g})"
+    return f"{lens.name} (zoom, T{lens.max_aperture_t:g})"
 
 
 def resolve(choices: Choices, text: str) -> tuple[bool, Any, str]:

@@ -40,8 +40,9 @@ from see1previs.core.field_entry import (
     ypr_from_quaternion,
 )
 from see1previs.core.scene_cameras import Camera
-from see1previs.core.scene_cues import PushOffCue, ThrowCue
+from see1previs.core.scene_cues import HoldCue, PushOffCue, ThrowCue
 from see1previs.gui.field_choices import Choices, choices_for, resolve
+from see1previs.physics.cue_defaults import Moment
 
 TIME_FIELDS = ("time", "until", "start", "end")
 
@@ -212,6 +213,8 @@ def editor_for(inspector, path: tuple, name: str, value: Any, model: Any) -> QWi
             on_choose = lambda v: _aim(inspector, parent, model, v)  # noqa: E731
         elif isinstance(model, Camera) and name == "lens":
             on_choose = lambda v: _lens(inspector, parent, model, v)  # noqa: E731
+        elif isinstance(model, HoldCue) and name == "fixture":
+            on_choose = lambda v: _hold_fixture(inspector, parent, model, v)  # noqa: E731
         elif isinstance(model, Camera) and name == "body":
             on_choose = lambda v: inspector.commit_many(parent, {"body": v, "mode": None})  # noqa: E731
         else:
@@ -248,6 +251,22 @@ def _aim(inspector, parent: tuple, cue, target) -> None:
         return
     direction = inspector.direction_toward(cue)
     inspector.commit_many(parent, {"toward": None, "direction": direction})
+
+
+def _hold_fixture(inspector, parent: tuple, cue: HoldCue, fixture_id: str) -> None:
+    """Feet go in a foot restraint; a handrail is taken with a hand: the one the cue names,
+    else a hand free at that moment (the right first)."""
+    station = inspector.station()
+    kind = station.fixture(fixture_id).kind if station is not None else ""
+    limb = cue.limb
+    if kind == "foot_restraint":
+        limb = "feet"
+    elif limb in (None, "feet") and station is not None:
+        moment = Moment(inspector.session.scene, station, cue.time, inspector.trajectory())
+        holds, in_hand = moment.holdings(cue.actor)
+        busy = {h for h, f in holds.items() if f != cue.fixture} | set(in_hand)
+        limb = next((h for h in ("right_hand", "left_hand") if h not in busy), "right_hand")
+    inspector.commit_many(parent, {"fixture": fixture_id, "limb": limb})
 
 
 def _lens(inspector, parent: tuple, camera: Camera, lens_id) -> None:
