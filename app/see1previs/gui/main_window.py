@@ -36,6 +36,7 @@ from see1previs import __version__
 from see1previs.core import commands as cmd
 from see1previs.core.scenefile import SceneFileError
 from see1previs.gui import scene_items
+from see1previs.gui.aim_dialog import install as install_aim
 from see1previs.gui.camera_monitor import CameraMonitor
 from see1previs.gui.cue_palette import install as install_cue_palette
 from see1previs.gui.edit_keys import WindowUndoKeys
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self._make_status_bar()
         install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
         install_cue_palette(self)  # Cue menu, Cues toolbar, right-click Add Cue
+        install_aim(self)  # Cue > Aim… on a selected push-off or throw (aim_dialog.aim_cue)
         self.undo_keys = WindowUndoKeys(self, [self.undo_action, self.redo_action])
 
         self.bake_worker = Worker("bake", self)
