@@ -82,9 +82,11 @@ class AimDialog(QDialog):
             if isinstance(cue, PushOffCue)
             else f"{who} throws '{cue.prop}'"
         )
-        heading = QLabel(f"<b>{cue_id}</b> — {what} at {stamp}, now {_aim_words(cue)}")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self._heading = f"<b>{cue_id}</b> — {what} at {stamp}"
+        self._show_heading(cue)
+        layout.addWidget(self.heading)
 
         form = QFormLayout()
         self.target = QComboBox()
@@ -279,11 +281,14 @@ class AimDialog(QDialog):
         self.solve_button.setEnabled(True)
         self.progress.setValue(0)
         if isinstance(exc, AimError):
-            text = str(exc)
+            text = str(exc).removeprefix(f"cue '{self.cue_id}': ")
         else:  # the scene cannot be baked, or a bug: say so rather than hide it
             problems = getattr(exc, "problems", None)
             text = "; ".join(f"{p}: {m}" for p, m in problems) if problems else repr(exc)
         self._show(f"Cannot aim: {text}", REFUSED_STYLE)
+
+    def _show_heading(self, cue) -> None:
+        self.heading.setText(f"{self._heading}, now {_aim_words(cue)}")
 
     def _show(self, text: str, style: str) -> None:
         self.message.setText(text)
@@ -295,6 +300,7 @@ class AimDialog(QDialog):
             return False
         after = self.result.apply(self.session.scene)
         edit = self.session.edit(f"Aim {self.cue_id} at {self.result.mark.label}", after)
+        self._show_heading(next(c for c in after.cues if c.id == self.cue_id))
         self.applied.emit(self.result)
         self.apply_button.setEnabled(False)
         self._show(self.message.text() + "<br>Applied.", OK_STYLE)
@@ -362,8 +368,10 @@ def install(window) -> QAction:
 
 
 def _aim_words(cue) -> str:
-    aim = f"toward {cue.toward}" if cue.toward is not None else "in a set direction"
-    return f"{cue.speed:g} m/s {aim}"
+    if cue.toward is not None:
+        return f"{cue.speed:g} m/s toward {cue.toward}"
+    heading = ", ".join(f"{c:+.2f}" for c in cue.direction)
+    return f"{cue.speed:g} m/s toward ({heading})"
 
 
 def _spin(low: float, high: float, value: float, suffix: str, decimals: int) -> QDoubleSpinBox:
