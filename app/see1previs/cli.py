@@ -347,7 +347,7 @@ def cmd_aim(args: argparse.Namespace) -> int:
     print(f"  speed      {result.speed:.4f} m/s")
     print(f"  direction  ({direction}) module frame")
     print(f"  arrives    {result.arrival_time:.3f} s, missing by {result.miss * 100:.1f} cm")
-    print(f"  solved in  {result.iterations} trial bakes, {result.seconds:.1f} s")
+    print(f"  solved in  {result.trials_text}, {result.seconds:.1f} s")
     if args.write:
         save_scene(result.apply(scene), args.scene)
         print(f"written to {args.scene}")

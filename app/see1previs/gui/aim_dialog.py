@@ -273,7 +273,7 @@ class AimDialog(QDialog):
             f"<b>{verb} at {result.speed:.3f} m/s toward ({heading})</b><br>"
             f"Arrives at {result.mark.label} at {result.arrival_time:.2f} s, "
             f"{result.miss * 1000:.0f} mm off in the real bake.<br>"
-            f"{result.iterations} trial bakes, {result.seconds:.1f} s. Apply to use it.",
+            f"{result.trials_text}, {result.seconds:.1f} s. Apply to use it.",
             OK_STYLE,
         )
 
@@ -288,7 +288,8 @@ class AimDialog(QDialog):
         self._show(f"Cannot aim: {text}", REFUSED_STYLE)
 
     def _show_heading(self, cue) -> None:
-        self.heading.setText(f"{self._heading}, now {_aim_words(cue)}")
+        names = {body.id: body.name or body.id for body in self.session.scene.bodies()}
+        self.heading.setText(f"{self._heading}, now {_aim_words(cue, names)}")
 
     def _show(self, text: str, style: str) -> None:
         self.message.setText(text)
@@ -367,9 +368,9 @@ def install(window) -> QAction:
     return action
 
 
-def _aim_words(cue) -> str:
+def _aim_words(cue, names: dict[str, str]) -> str:
     if cue.toward is not None:
-        return f"{cue.speed:g} m/s toward {cue.toward}"
+        return f"{cue.speed:g} m/s toward {names.get(cue.toward, cue.toward)}"
     heading = ", ".join(f"{c:+.2f}" for c in cue.direction)
     return f"{cue.speed:g} m/s toward ({heading})"
 

@@ -77,13 +77,17 @@ class AimResult:
         cue["toward"] = None
         return scene_from(data)
 
+    @property
+    def trials_text(self) -> str:
+        return f"{self.iterations} trial bake" + ("" if self.iterations == 1 else "s")
+
     def summary(self) -> str:
         what = "push off" if self.cue_type == "push_off" else "throw"
         heading = ", ".join(f"{c:+.3f}" for c in self.direction)
         return (
             f"{self.cue_id}: {what} at {self.speed:.3f} m/s toward ({heading}); arrives at "
             f"{self.mark.label} at {self.arrival_time:.2f} s, missing by "
-            f"{self.miss * 100:.1f} cm; {self.iterations} trial bakes in {self.seconds:.1f} s"
+            f"{self.miss * 100:.1f} cm; {self.trials_text} in {self.seconds:.1f} s"
         )
 
 
