@@ -1,10 +1,13 @@
-"""Regenerate the desktop app's screenshot for the README: ``docs/images/main-window.png``.
+"""Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
+guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-timeline.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
-Needs a display; on a headless machine run it under Xvfb:
+With ``--blocking`` it then opens the Cue menu, selects a push-off cue for the inspector and
+saves the timeline with its cue diamonds. Needs a display; on a headless machine run it under
+Xvfb:
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/gen_screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python docs/gen_screenshots.py --blocking
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS / "images" / "main-window.png")
     parser.add_argument("--scene", type=Path, help="scene to show (default: the demo scene)")
+    parser.add_argument(
+        "--blocking", action="store_true", help="also the user guide's cue palette pictures"
+    )
+    parser.add_argument("--no-main", action="store_true", help="leave main-window.png as it is")
     args = parser.parse_args()
     scene = args.scene or next(path for path in map(SCENES.joinpath, DEMOS) if filmed(path))
 
@@ -74,11 +81,69 @@ def main() -> int:
             app.processEvents()
             time.sleep(0.01)
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        if not window.grab().save(str(args.out)):
+        if not args.no_main and not window.grab().save(str(args.out)):
             raise SystemExit(f"could not write {args.out}")
+        if args.blocking:
+            blocking_screenshots(app, window, args.out.parent)
         window.shutdown()
-    print(f"wrote {args.out} ({scene.name})")
+    if not args.no_main:
+        print(f"wrote {args.out} ({scene.name})")
     return 0
+
+
+def settle(app, seconds: float = 0.5) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(image, path: Path) -> None:
+    if not image.save(str(path)):
+        raise SystemExit(f"could not write {path}")
+    print(f"wrote {path}")
+
+
+def with_popup(window, popup):
+    """The window's picture with a popup (a menu, a drop-down list) drawn where it shows."""
+    from PySide6.QtGui import QPainter
+
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(
+        window.mapFromGlobal(popup.mapToGlobal(popup.rect().topLeft())), popup.grab()
+    )
+    painter.end()
+    return picture
+
+
+def blocking_screenshots(app, window, folder: Path) -> None:
+    """The Cue menu and toolbar, a push-off in the inspector, the timeline's cue diamonds."""
+    from PySide6.QtCore import QRect
+
+    session = window.session
+    ids = [cue.id for cue in session.scene.cues]
+    actor = next((a.id for a in session.scene.actors if a.id == "ren"), session.scene.actors[0].id)
+    session.select([actor])
+    session.set_time(1.0)
+    settle(app)
+    bar = window.menuBar()
+    menu_action = window.cue_menu.menuAction()
+    window.cue_menu.popup(bar.mapToGlobal(bar.actionGeometry(menu_action).bottomLeft()))
+    settle(app)
+    picture = with_popup(window, window.cue_menu)
+    save(picture.copy(QRect(0, 0, 980, 560)), folder / "cue-palette.png")
+    window.cue_menu.hide()
+    push = next((i for i in ids if session.scene.cues[ids.index(i)].type == "push_off"), None)
+    if push is not None:
+        session.select([push])
+        settle(app)
+        dock = window.inspector_dock
+        save(dock.grab(), folder / "cue-inspector.png")
+    session.select([])
+    session.set_time(0.0)
+    settle(app)
+    save(window.timeline_dock.grab(), folder / "cue-timeline.png")
 
 
 if __name__ == "__main__":

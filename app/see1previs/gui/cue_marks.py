@@ -1,4 +1,4 @@
-"""How a cue looks on the timeline: its type's icon in a diamond coloured by its outcome.
+"""How a cue looks on the timeline: its type's icon in a diamond ringed by its outcome.
 
 The outcome comes from the current bake (the blocking report's cue lines): green when the
 actor can do it, amber for a warning, red when it is impossible, grey while the bake does
@@ -80,17 +80,19 @@ def tooltip(session: Session, cue) -> str:
 
 def draw(painter: QPainter, centre: QPointF, radius: float, cue_type: str, outcome: str,
          chosen: bool) -> None:  # fmt: skip
-    """A diamond filled with the outcome colour, the type's icon on it, ringed if chosen."""
+    """A dark diamond ringed in the outcome colour with the type's icon on it; the accent
+    colour rings a chosen cue."""
     diamond = QPainterPath()
     diamond.moveTo(centre.x(), centre.y() - radius)
     diamond.lineTo(centre.x() + radius, centre.y())
     diamond.lineTo(centre.x(), centre.y() + radius)
     diamond.lineTo(centre.x() - radius, centre.y())
     diamond.closeSubpath()
-    painter.fillPath(diamond, OUTCOME_COLOURS.get(outcome, OUTCOME_COLOURS["pending"]).darker(115))
-    painter.setPen(QPen(theme.ACCENT, 2) if chosen else QPen(QColor("#15171b"), 1))
+    colour = OUTCOME_COLOURS.get(outcome, OUTCOME_COLOURS["pending"])
+    painter.fillPath(diamond, colour.darker(190))
+    painter.setPen(QPen(theme.ACCENT if chosen else colour, 2))
     painter.drawPath(diamond)
-    size = int(radius * 1.25)
+    size = int(radius * 1.4)
     glyph = icon("cue-" + cue_type.replace("_", "-")).pixmap(size * 2, size * 2)
     painter.drawPixmap(QRectF(centre.x() - size / 2, centre.y() - size / 2, size, size), glyph,
                        QRectF(glyph.rect()))  # fmt: skip

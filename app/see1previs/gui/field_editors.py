@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSlider,
@@ -42,6 +43,7 @@ from see1previs.core.field_entry import (
 from see1previs.core.scene_cameras import Camera
 from see1previs.core.scene_cues import HoldCue, PushOffCue, ThrowCue
 from see1previs.gui.field_choices import Choices, choices_for, resolve
+from see1previs.gui.icons import icon
 from see1previs.physics.cue_defaults import Moment
 
 TIME_FIELDS = ("time", "until", "start", "end")
@@ -76,6 +78,8 @@ class ChoiceBox(QComboBox):
             self.addItem(f"{current} (not in the list)", current)
             index = self.count() - 1
         self.setCurrentIndex(index)
+        self.lineEdit().setCursorPosition(0)  # the start of a long name, not its tail
+        self.setToolTip(self.currentText())
         self._shown = self.currentText()
         self.activated.connect(self._activated)
         self.lineEdit().editingFinished.connect(self._typed)
@@ -198,6 +202,29 @@ class ZoomSlider(QWidget):
             on_value(float(self.edit.text()))
         except ValueError:
             on_refuse(f"'{self.edit.text()}' is not a number of millimetres")
+
+
+def shown_unit(editor: QWidget, unit: str) -> str:
+    """The unit beside a field: what a special editor shows rather than the stored unit."""
+    if isinstance(editor, TimeEdit):
+        return "TC / s"
+    if isinstance(editor, AnglesEdit):
+        return "° y/p/r"
+    return unit
+
+
+def cue_type_label(cue_type: str) -> QWidget:
+    """A cue's type in words with its palette icon (the type itself cannot be edited)."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    picture = QLabel()
+    picture.setPixmap(icon("cue-" + cue_type.replace("_", "-")).pixmap(16, 16))
+    words = QLabel(cue_type.replace("_", " ").capitalize())
+    words.setObjectName("unit")
+    row.addWidget(picture)
+    row.addWidget(words, 1)
+    return holder
 
 
 def editor_for(inspector, path: tuple, name: str, value: Any, model: Any) -> QWidget | None:

@@ -170,6 +170,7 @@ class Inspector(QWidget):
             editor = self._editor(path, name, value, model)
             editor.setToolTip(description)
             grid.addWidget(editor, row, 1)
+            unit = field_editors.shown_unit(editor, unit)
             unit_label = QLabel(unit)
             unit_label.setObjectName("unit")
             grid.addWidget(unit_label, row, 2)
@@ -192,6 +193,8 @@ class Inspector(QWidget):
             return special
         if name == "type" or (isinstance(value, list) and value and isinstance(value[0], dict)):
             text = value if name == "type" else f"{len(value)} entries (edit in the scene file)"
+            if name == "type" and path[0] == "cues":
+                return field_editors.cue_type_label(value)
             label = QLabel(str(text))
             label.setObjectName("unit")
             return label
