@@ -3,8 +3,9 @@
 Mika, tethered to the stage foot restraint, takes a coffee bulb and throws it to Ren; Ren
 holds handrail H6, pushes off it toward Mika, reaches forward and catches the bulb. The
 blocking is worked out the way a director would with the app: Ren's start is found so his
-right hand is at the handrail, and the throw is aimed where a trial bake says Ren's hand
-will be when the bulb gets there. Deterministic: ``python benchmarks/make_breakfast_scene.py``.
+right hand is at the handrail, and the throw is aimed with the app's Aim (solve_aim) at Ren's
+right hand at the throw speed, the catch set to when the bulb gets there. Deterministic:
+``python benchmarks/make_breakfast_scene.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.core.scenefile import save_scene
-from see1previs.physics.bake import bake
+from see1previs.physics.aim import solve_aim
 from see1previs.physics.blocking_runtime import ActorCues
 from see1previs.physics.simulation import SceneSetupError, prepare_world
 from see1previs.station.loader import load_station
@@ -153,25 +154,14 @@ def mika_bulb_start(ren_pose: dict) -> np.ndarray:
 def main() -> None:
     ren_pose = ren_at_handrail()
     bulb = mika_bulb_start(ren_pose)
-    direction = np.array([0.0, 1.0, 0.0])
-    catch_time = THROW_TIME + 1.5
-    for attempt in range(5):  # aim where Ren's hand will be when the bulb arrives
-        trial = scene(ren_pose, bulb, direction, catch_time)
-        trajectory = bake(trial, world=prepare_world(trial))
-        start = trajectory.pose("bulb", THROW_TIME)[0]
-        best = None
-        for t in np.arange(THROW_TIME + 0.3, 7.8, 1 / 48):
-            hand = trajectory.link_pose("ren/right_hand", t)[0]
-            flight = start + direction * THROW_SPEED * (t - THROW_TIME)
-            miss = float(np.linalg.norm(flight - hand))
-            if best is None or miss < best[0]:
-                best = (miss, t, hand)
-        miss, catch_time, hand = best
-        print(f"aim {attempt}: miss {miss:.3f} m at {catch_time:.2f} s")
-        direction = (hand - start) / np.linalg.norm(hand - start)
-    final = scene(ren_pose, bulb, np.round(direction, 4), catch_time)
+    # Thrown at THROW_SPEED, aimed so the bulb passes through Ren's right hand; the catch is
+    # cued for the moment it gets there.
+    trial = scene(ren_pose, bulb, (0.0, 1.0, 0.0), THROW_TIME + 1.5)
+    aim = solve_aim(trial, "mika-throw", "ren:right_hand", speed=THROW_SPEED)
+    print(aim.summary())
+    final = scene(ren_pose, bulb, aim.direction, aim.arrival_time)
     save_scene(final, OUT)
-    print(f"wrote {OUT.name}: catch near {catch_time:.2f} s")
+    print(f"wrote {OUT.name}: catch near {aim.arrival_time:.2f} s")
 
 
 if __name__ == "__main__":
