@@ -29,8 +29,8 @@ def quiet_envelope(**spreads) -> dict:
     return envelope
 
 
-def push_across(duration: float = 5.0, envelope: dict | None = None) -> Scene:
-    """Ren holds H6, then pushes off it through the centre toward the far wall, no air."""
+def push_across(duration: float = 5.0, envelope: dict | None = None, air: bool = False) -> Scene:
+    """Ren holds H6, then pushes off it through the centre toward the far wall (no air)."""
     across = -REN_START / np.linalg.norm(REN_START)
     if envelope is None:
         envelope = quiet_envelope(push_off={"speed": 0.15})
@@ -41,7 +41,7 @@ def push_across(duration: float = 5.0, envelope: dict | None = None) -> Scene:
             "title": "Push across",
             "duration": duration,
             "frame_rate": 24,
-            "environment": {"air_drag": False},
+            "environment": {"air_drag": air},
             "actors": [
                 {
                     "id": "ren",
