@@ -176,3 +176,27 @@ def test_format_2_two_actors_means_what_it_says() -> None:
     assert isinstance(throw, ThrowCue)
     assert (throw.actor, throw.prop, throw.speed, throw.toward) == ("ana", "ball", 1.5, "ben")
     assert throw.direction is None
+
+
+def test_format_4_person_catch_means_what_it_says() -> None:
+    scene = _load("person-catch.see1.json", version=4)
+    catch, grab, ana_lets_go, ren_lets_go = scene.cues
+    assert (catch.type, catch.actor, catch.target, catch.hand, catch.part, catch.window) == (
+        "catch",
+        "ana",
+        "ren",
+        "right",
+        "left_wrist",
+        0.8,
+    )
+    assert isinstance(grab, GrabCue)
+    assert (grab.actor, grab.target, grab.part) == ("ren", "ana", "harness")
+    for release, actor, target in ((ana_lets_go, "ana", "ren"), (ren_lets_go, "ren", "ana")):
+        assert isinstance(release, ReleaseCue)
+        assert (release.actor, release.target, release.fixture) == (actor, target, None)
+
+
+def test_earlier_grabs_name_no_part() -> None:
+    scene = _load("two-actors.see1.json", version=2)
+    grab = next(cue for cue in scene.cues if isinstance(cue, GrabCue))
+    assert grab.part is None  # the part nearest the hand

@@ -41,7 +41,7 @@ def test_canonical_text_of_a_small_scene() -> None:
     # Written out by hand: defaults left out except the four always-written fields.
     assert scene_to_text(scene) == (
         "{\n"
-        '  "format": 3,\n'
+        '  "format": 4,\n'
         '  "title": "Café — sc. 3",\n'
         '  "frame_rate": 23.976,\n'
         '  "duration": 10.0,\n'
@@ -61,7 +61,7 @@ def test_canonical_text_of_a_small_scene() -> None:
 
 def test_a_default_scene_still_states_format_title_rate_and_duration() -> None:
     assert json.loads(scene_to_text(Scene())) == {
-        "format": 3,
+        "format": 4,
         "title": "Untitled scene",
         "frame_rate": 24,
         "duration": 10.0,

@@ -3,8 +3,9 @@
 Walking each actor's cues in time order (file order breaks ties) and tracking what every hand
 and the feet hold finds blocking that cannot be performed however the bake turns out: taking
 a second handrail with a hand that already holds one, throwing a prop nobody handed the
-actor, throwing it twice, letting go of a fixture never held. Whether a hand is actually *in
-reach* of a handrail or a flying prop is a physics question, answered by the bake.
+actor, throwing it twice, letting go of a fixture (or a prop or person) never held. Whether
+a hand is actually *in reach* of a handrail or a flying prop is a physics question, answered
+by the bake.
 """
 
 from __future__ import annotations
@@ -77,6 +78,18 @@ def sequence_problems(cues: list, actor_ids: list[str], prop_ids: list[str]) -> 
                     )
                 else:
                     state.holds[part] = cue.fixture
+        elif isinstance(cue, ReleaseCue) and cue.target is not None:
+            hands = [hand for hand, held in state.in_hand.items() if held == cue.target]
+            if not hands:
+                problem(
+                    f"'{actor}' does not hold '{cue.target}' at this time (no earlier grab "
+                    "or catch of them, or they were already let go)",
+                    f"{where}.target",
+                )
+            for hand in hands:
+                del state.in_hand[hand]
+            if holder_of.get(cue.target, (None,))[0] == actor:
+                holder_of.pop(cue.target)
         elif isinstance(cue, ReleaseCue):
             held = [limb for limb, fixture in state.holds.items() if fixture == cue.fixture]
             if not held:
@@ -90,6 +103,11 @@ def sequence_problems(cues: list, actor_ids: list[str], prop_ids: list[str]) -> 
             hand = f"{cue.hand}_hand"
             if cue.target == actor:
                 problem(f"'{actor}' cannot take hold of themselves", f"{where}.target")
+            elif cue.part is not None and cue.target in prop_ids:
+                problem(
+                    f"'{cue.target}' is a prop: 'part' names where a person is held",
+                    f"{where}.part",
+                )
             elif hand in state.in_hand:
                 problem(
                     f"'{actor}' {_limb_name(hand)} already holds '{state.in_hand[hand]}'; "
@@ -99,7 +117,9 @@ def sequence_problems(cues: list, actor_ids: list[str], prop_ids: list[str]) -> 
                 problem(f"'{actor}' {_limb_name(hand)} holds {state.holds[hand]}; release it first")
             else:
                 previous = holder_of.get(cue.target)
-                if previous is not None:  # a hand-off: the other actor lets go
+                # A hand-off: the other actor lets go of the prop (a person may be held by
+                # several hands at once).
+                if previous is not None and cue.target in prop_ids:
                     states[previous[0]].in_hand.pop(previous[1], None)
                 state.in_hand[hand] = cue.target
                 holder_of[cue.target] = (actor, hand)

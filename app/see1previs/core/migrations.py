@@ -8,6 +8,11 @@ chains them up to :data:`see1previs.core.scene.FORMAT_VERSION`.
 - 2 → 3: the ``envelope`` section (spreads of human imprecision for the safety envelope).
   A format-2 file has none and gets the documented defaults, which change no bake, so the
   step changes nothing; it exists so every format has its registered upgrade.
+- 3 → 4: taking hold of a person: ``grab`` and ``catch`` may name the ``part`` held (a wrist,
+  the harness, an ankle) and ``release`` may name a held person or prop as ``target``.
+  Both are optional and new, so the step changes nothing. (A format-3 grab of a person now
+  holds the part nearest the hand rather than always the pelvis, and catches with the
+  momentum of an inelastic collision: the motion changes, the file's meaning does not.)
 
 How to change the format (see docs/scene-format.md, "Versioning"):
 
@@ -51,7 +56,16 @@ def _envelope_section(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Migration] = {1: _placeholder_actors, 2: _envelope_section}
+def _person_grips(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 -> 4: the new ``part`` and ``release.target`` fields are optional."""
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {
+    1: _placeholder_actors,
+    2: _envelope_section,
+    3: _person_grips,
+}
 """Format version N -> function turning format-N data into format N + 1."""
 
 

@@ -99,11 +99,12 @@ __all__ = [
     "quantity",
 ]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Scene-file format written by this version of the app."""
 SAME_DATA_SINCE = 2
-"""Oldest format whose data the current models read unchanged (format 3 only added the
-optional ``envelope`` section), so scenes built in code with ``"format": 2`` still validate."""
+"""Oldest format whose data the current models read unchanged (formats 3 and 4 only added
+optional fields: the ``envelope`` section; a grip ``part`` and ``release.target``), so
+scenes built in code with ``"format": 2`` still validate."""
 
 BUILTIN_INTERIOR = "see1"
 

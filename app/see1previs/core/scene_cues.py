@@ -22,6 +22,8 @@ WALL = "wall"
 
 Hand = Literal["left", "right"]
 Limb = Literal["left_hand", "right_hand", "both_hands", "feet"]
+GripPart = Literal["left_wrist", "right_wrist", "harness", "left_ankle", "right_ankle"]
+"""Where a hand takes hold of another person (``grab`` / ``catch`` of an actor)."""
 
 
 class ImpulseCue(SceneModel):
@@ -105,31 +107,56 @@ class HoldCue(_ActorCue):
 
 
 class ReleaseCue(_ActorCue):
-    """Let go of a fixture the actor holds."""
+    """Let go of a fixture the actor holds, or of a prop or person held in hand."""
 
     type: Literal["release"]
-    fixture: str = Field(min_length=1, description="Fixture id let go of")
+    fixture: str | None = Field(default=None, min_length=1, description="Fixture id let go of")
+    target: Identifier | None = Field(
+        default=None,
+        description="Id of a prop or actor held in hand (taken by 'grab' or 'catch') let go "
+        "of, instead of 'fixture'; it floats on with the velocity it has",
+    )
+
+    @model_validator(mode="after")
+    def _one_thing(self) -> ReleaseCue:
+        if (self.fixture is None) == (self.target is None):
+            raise ValueError("give exactly one of 'fixture' (a fixture id) or 'target' (an id)")
+        return self
+
+
+_PART_DESCRIPTION = (
+    "Where the hand takes hold of an actor target: 'left_wrist', 'right_wrist', 'harness' "
+    "or 'left_ankle', 'right_ankle'; the part of them nearest the hand when omitted "
+    "(not allowed for a prop)"
+)
 
 
 class GrabCue(_ActorCue):
-    """Take a prop (or another actor) in hand: it must be within reach at ``time``."""
+    """Take a prop (or another actor) in hand: it must be within reach at ``time``.
+
+    Taking a person who moves relative to the hand is a catch at that moment: the two
+    share their momentum, then the grip (a ball joint at the hand) holds them together.
+    """
 
     type: Literal["grab"]
     target: Identifier = Field(description="Id of the prop or actor taken")
     hand: Hand = Field(default="right", description="Which hand")
+    part: GripPart | None = Field(default=None, description=_PART_DESCRIPTION)
 
 
 class CatchCue(_ActorCue):
     """Catch a moving prop (or actor): the hand closes the moment it comes within reach.
 
-    The catch happens at the first moment within ``window`` seconds either side of ``time``
-    when the target is in reach; if it never is, the report gives the miss distance and the
-    moment it came closest.
+    A caught person is held by a ball joint at the hand (by the ``part`` named, or the
+    nearest) until a ``release`` naming them. The catch happens at the first moment within
+    ``window`` seconds either side of ``time`` when the target is in reach; if it never is,
+    the report gives the miss distance and the moment it came closest.
     """
 
     type: Literal["catch"]
     target: Identifier = Field(description="Id of the prop or actor caught")
     hand: Hand = Field(default="right", description="Which hand")
+    part: GripPart | None = Field(default=None, description=_PART_DESCRIPTION)
     window: float = quantity(
         "s", "How early or late the catch may happen around 'time'", ge=0, le=2, default=0.3
     )

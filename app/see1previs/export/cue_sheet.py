@@ -325,6 +325,8 @@ def _action(scene: Scene, station: Station, cue: Any) -> str:
         return f"Push off {surface} {_aim_words(scene, station, cue)} at {cue.speed:.2f} m/s"
     if isinstance(cue, HoldCue):
         return f"Hold {cue.fixture} with {_limb_words(default_limb(cue))}"
+    if isinstance(cue, ReleaseCue) and cue.target is not None:
+        return f"Let go of {_thing(scene, station, cue.target)}"
     if isinstance(cue, ReleaseCue):
         return f"Let go of {cue.fixture}"
     if isinstance(cue, GrabCue):
@@ -484,7 +486,9 @@ def _cue_view(
         return [trajectory.pose(body, s)[0] for s in np.linspace(start, stop, count)]
 
     target_id = None
-    if isinstance(cue, HoldCue | ReleaseCue | TetherCue):
+    if isinstance(cue, ReleaseCue) and cue.target is not None:
+        target_id = cue.target
+    elif isinstance(cue, HoldCue | ReleaseCue | TetherCue):
         target_id = cue.fixture
     elif isinstance(cue, PushOffCue):
         target_id = cue.surface if cue.surface != WALL else cue.toward

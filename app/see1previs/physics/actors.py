@@ -3,8 +3,14 @@
 :func:`add_actor` puts one humanoid into the world spec with the scene's contact material and
 cabin-air drag, and declares (inactive) everything the actor's cues may switch on during the
 bake: a hold constraint per hand and foot, a grip weld per hand and prop the cues hand over,
-a tether per ``tether`` cue. :class:`ActorRig` is the compiled actor's address book: bodies,
-geoms, joints, servos, constraints and the points hands grip with.
+a grip weld per hand and segment of a person the cues take hold of, a tether per
+``tether`` cue. :class:`ActorRig` is the compiled actor's address book: bodies, geoms,
+joints, servos, constraints and the points hands grip with.
+
+Contacts: each humanoid's geoms carry a contact bit of their own (``contype``) and accept
+every bit (``conaffinity``), so everything collides as before; while a hand grips a person,
+that arm's hand and forearm stop offering any bit and stop accepting the held person's, so
+the hand and the person it holds do not push each other apart.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ LIMB_SEGMENTS = {
 GRIP_FRACTION = 0.6  # the grip point sits this far down the hand from the wrist
 HARNESS_SEGMENT = "lower_trunk"
 HOLD_SOLREF = (0.05, 1.0)  # a hand closing on a handrail: firm, not instant
+PERSON_GRIP_SOLREF = (0.02, 1.0)  # a hand holding a person: closes with no gap to take up
+GRIP_PARTS = {  # grab/catch "part" -> the segment of the held person
+    "left_wrist": "left_forearm",
+    "right_wrist": "right_forearm",
+    "harness": "lower_trunk",
+    "left_ankle": "left_shank",
+    "right_ankle": "right_shank",
+}
+ALL_CONTACT_BITS = (1 << 31) - 1
 
 
 @dataclass
@@ -44,6 +59,11 @@ class ActorRig:
     grip_local: dict[str, np.ndarray] = field(default_factory=dict)  # hand grip, body frame
     hold_eq: dict[str, int] = field(default_factory=dict)  # limb -> equality id (to world)
     grip_eq: dict[tuple[str, str], int] = field(default_factory=dict)  # (hand, target) -> eq
+    # (hand, person, segment) -> weld equality id
+    person_grip_eq: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    arm_geoms: dict[str, list[int]] = field(default_factory=dict)  # hand -> hand + forearm
+    segment_geoms: dict[str, list[int]] = field(default_factory=dict)  # "left_shank" -> geoms
+    contact_bit: int = 1
     tether_tendon: dict[str, int] = field(default_factory=dict)  # cue id -> tendon id
     joint_qpos: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
     actuators: np.ndarray = field(default_factory=lambda: np.zeros(0, int))
@@ -98,13 +118,30 @@ def add_actor(
         )
         equality.active = False
         equality.solref = list(HOLD_SOLREF)
+    bit = contact_bit(scene, actor.id)
+    for geom in spec.geoms:
+        if geom.name.startswith(prefix):
+            geom.contype = bit
+            geom.conaffinity = ALL_CONTACT_BITS
     for target, hand in _grip_pairs(scene, actor.id):
         target_body = target if target in {p.id for p in scene.props} else None
-        if target_body is None:  # another actor: take them by the pelvis
+        if target_body is None:
             other = next((a for a in scene.actors if a.id == target), None)
             if other is None:
                 continue
-            target_body = f"{target}/lower_trunk" if other.body == "humanoid" else target
+            if other.body == "humanoid":  # a person: held at the hand, by any segment
+                for segment in SEGMENT_NAMES:
+                    grip = spec.add_equality(
+                        name=f"{prefix}grip/{hand}/{target}/{segment}",
+                        type=mujoco.mjtEq.mjEQ_WELD,
+                        objtype=mujoco.mjtObj.mjOBJ_BODY,
+                        name1=f"{prefix}{hand}",
+                        name2=f"{target}/{segment}",
+                    )
+                    grip.active = False
+                    grip.solref = list(PERSON_GRIP_SOLREF)
+                continue
+            target_body = target
         equality = spec.add_equality(
             name=f"{prefix}grip/{hand}/{target}",
             type=mujoco.mjtEq.mjEQ_WELD,
@@ -133,6 +170,18 @@ def add_actor(
 
 
 UNCLIPPED_LENGTH = 100.0  # m: a tether's range before it is clipped (never reached)
+SEGMENT_NAMES = (
+    "lower_trunk", "middle_trunk", "upper_trunk", "head",
+    *(f"{side}_{part}" for side in ("left", "right")
+      for part in ("upper_arm", "forearm", "hand", "thigh", "shank", "foot")),
+)  # fmt: skip
+
+
+def contact_bit(scene: Scene, actor_id: str) -> int:
+    """The humanoid's own contact bit: bit 0 is everything else, bits 1-30 the actors (more
+    than 30 actors share bits, so a gripping hand also passes through the sharers)."""
+    humans = [a.id for a in scene.actors if a.body == "humanoid"]
+    return 1 << (1 + humans.index(actor_id) % 30)
 
 
 def _grip_pairs(scene: Scene, actor_id: str) -> list[tuple[str, str]]:
@@ -168,11 +217,24 @@ def compile_rig(model: mujoco.MjModel, actor: Actor, human: Humanoid) -> ActorRi
         rig.grip_local[hand] = model.geom_pos[geom] + np.array(
             [0.0, 0.0, -(2.0 * GRIP_FRACTION - 1.0) * half]
         )
+    for hand in ("left_hand", "right_hand"):
+        forearm = model.body(f"{prefix}{hand.split('_')[0]}_forearm").id
+        rig.arm_geoms[hand] = rig.limb_geoms[hand] + [
+            g for g in range(model.ngeom) if model.geom_bodyid[g] == forearm
+        ]
+    for segment in SEGMENT_NAMES:
+        body = model.body(f"{prefix}{segment}").id
+        rig.segment_geoms[segment] = [g for g in range(model.ngeom) if model.geom_bodyid[g] == body]
+    rig.contact_bit = int(model.geom_contype[rig.limb_geoms["left_hand"][0]])
     for eq in range(model.neq):
         name = model.equality(eq).name
         if name.startswith(f"{prefix}grip/"):
-            _, _, hand, target = name.split("/", 3)
-            rig.grip_eq[(hand, target)] = eq
+            parts = name.split("/")  # ids hold no "/"
+            if len(parts) == 5:  # actor/grip/hand/person/segment
+                rig.person_grip_eq[(parts[2], parts[3], parts[4])] = eq
+            else:
+                _, _, hand, target = name.split("/", 3)
+                rig.grip_eq[(hand, target)] = eq
     for tendon in range(model.ntendon):
         name = model.tendon(tendon).name
         if name.startswith(f"{prefix}tether/"):

@@ -17,7 +17,13 @@ The physics of each action:
   lock into a foot restraint (a weld).
 - **grab / catch** — a hand within reach takes the prop: a weld between hand and prop.
   A catch waits for the prop to come within reach; its momentum is shared with the actor
-  through the constraint, which is exactly a perfectly inelastic collision.
+  through the constraint, which is exactly a perfectly inelastic collision. A person is
+  taken by the part named (wrist, harness, ankle) or the nearest part: a perfectly
+  inelastic impulse and couple at the grip point between the two whole bodies (so they
+  move on as one body: the same momentum, the pair's angular momentum unchanged), then a
+  weld at that point holds them, with the holding arm's hand and forearm and the held
+  person not colliding while it lasts. A ``release`` naming the person (or a held prop)
+  opens the grip.
 - **throw** — the grip opens and equal and opposite impulses act on prop and hand, sized
   so the prop leaves at the release speed relative to the actor: with actor mass M and prop
   mass m the impulse is M·m/(M+m)·u.
@@ -52,7 +58,7 @@ from see1previs.core.scene import (
     ThrowCue,
 )
 from see1previs.core.scene_cues import WALL
-from see1previs.physics.actors import UNCLIPPED_LENGTH, ActorRig
+from see1previs.physics.actors import ALL_CONTACT_BITS, GRIP_PARTS, UNCLIPPED_LENGTH, ActorRig
 from see1previs.physics.cue_checks import camera_position
 from see1previs.physics.world import World
 
@@ -141,6 +147,8 @@ class ActorCues:
         self.outcomes: dict[int, CueOutcome] = {}
         self.holds: dict[tuple[str, str], str] = {}  # (actor, limb) -> fixture
         self.in_hand: dict[tuple[str, str], str] = {}  # (actor, hand) -> target id
+        self.person_grips: dict[tuple[str, str], tuple[str, str]] = {}  # -> (person, segment)
+        self.letting_go: dict[tuple[str, str], str] = {}  # released, still touching -> person
         self.pushes: list[_Push] = []
         self.transitions: dict[str, _Transition] = {}
         self.catches: list[_Catch] = []
@@ -161,10 +169,11 @@ class ActorCues:
         self.wall_geoms = np.array(sorted(self.wall_geoms), dtype=int)
         self.wall_centres = self.data.geom_xpos[self.wall_geoms].copy()
         self._fromto = np.zeros(6)
+        self._set_contact_masks()  # a world baked before may have been left mid-grip
 
     # ---- checkpoints --------------------------------------------------------------------
     _RUNNING = ("outcomes", "holds", "in_hand", "pushes", "transitions", "catches", "tethers",
-                "targets", "strain", "not_held")  # fmt: skip
+                "targets", "strain", "not_held", "person_grips", "letting_go")  # fmt: skip
 
     def snapshot(self) -> dict:
         """Everything in progress, copied, so a later bake can carry on from here."""
@@ -179,12 +188,15 @@ class ActorCues:
         running = {name: state[name] for name in self._RUNNING}
         for name, value in copy.deepcopy(running, same).items():
             setattr(self, name, value)
+        self._set_contact_masks()
 
     # ---- schedule -----------------------------------------------------------------------
     @property
     def busy(self) -> bool:
         """Something needs attention before every step."""
-        return bool(self.pushes or self.transitions or self.catches or self.tethers)
+        return bool(
+            self.pushes or self.transitions or self.catches or self.tethers or self.letting_go
+        )
 
     @staticmethod
     def start_time(cue) -> float:
@@ -237,18 +249,25 @@ class ActorCues:
             self.targets[actor] = targets
             if u >= 1.0:
                 del self.transitions[actor]
+        for key, person in list(self.letting_go.items()):
+            rig = self.rigs[key[0]]
+            if self._distance(rig.arm_geoms[key[1]], self.body_geoms[person]) > 0.0:
+                del self.letting_go[key]  # the arm is clear: it may touch them again
+                self._set_contact_masks()
         for catch in list(self.catches):
             hand = f"{catch.cue.hand}_hand"
-            distance = self._distance(catch.rig.limb_geoms[hand], self.body_geoms[catch.cue.target])
+            target = catch.cue.target
+            distance = self._distance(catch.rig.limb_geoms[hand], self._grip_geoms(catch.cue))
             if distance < catch.closest:
                 catch.closest, catch.closest_time = distance, t
-            if distance <= self.reach and self._in_hand_of(catch.cue.target) != (
-                catch.rig.id,
-                hand,
-            ):
+            if distance <= self.reach and self._in_hand_of(target) != (catch.rig.id, hand):
                 mujoco.mj_forward(self.model, data)
-                self._absorb(catch.rig, hand, catch.cue.target)
-                self._close_grip(catch.rig, hand, catch.cue.target)
+                if target in self.rigs:
+                    held = self._take_person(catch.rig, hand, target, catch.cue.part)
+                    catch.outcome.details = {"part": held}
+                else:
+                    self._absorb(catch.rig, hand, target)
+                    self._close_grip(catch.rig, hand, target)
                 catch.outcome.at = t
                 catch.outcome.distance = distance
                 catch.outcome.reason = f"caught at {t:.2f} s ({_timing(t - catch.cue.time)})"
@@ -330,6 +349,7 @@ class ActorCues:
             )
         for tether in self.tethers:
             self._tether_slack(tether, t)
+        self._set_contact_masks(reset=True)  # leave the model as it was compiled
         return [self.outcomes[i].to_json() for i in sorted(self.outcomes)]
 
     # ---- cues ---------------------------------------------------------------------------
@@ -400,6 +420,18 @@ class ActorCues:
         outcome.reason = f"holds {cue.fixture}"
 
     def _release(self, cue: ReleaseCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
+        if cue.target is not None:
+            hands = [
+                h for (a, h), held in self.in_hand.items() if a == rig.id and held == cue.target
+            ]
+            if not hands:
+                outcome.outcome = IMPOSSIBLE
+                outcome.reason = f"does not hold '{cue.target}' at {t:.2f} s"
+                return
+            for hand in hands:
+                self._open_grip(rig, hand, cue.target)
+            outcome.reason = f"lets go of '{cue.target}'"
+            return
         held = [
             limb for (actor, limb), f in self.holds.items() if actor == rig.id and f == cue.fixture
         ]
@@ -413,7 +445,7 @@ class ActorCues:
 
     def _grab(self, cue: GrabCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
         hand = f"{cue.hand}_hand"
-        distance = self._distance(rig.limb_geoms[hand], self.body_geoms[cue.target])
+        distance = self._distance(rig.limb_geoms[hand], self._grip_geoms(cue))
         outcome.distance = distance
         if distance > self.reach:
             outcome.outcome = IMPOSSIBLE
@@ -422,7 +454,10 @@ class ActorCues:
                 f"(reach {self.reach:.2f} m)"
             )
             return
-        self._close_grip(rig, hand, cue.target)
+        if cue.target in self.rigs:
+            outcome.details = {"part": self._take_person(rig, hand, cue.target, cue.part)}
+        else:
+            self._close_grip(rig, hand, cue.target)
         outcome.reason = f"takes '{cue.target}' in the {cue.hand} hand"
 
     def _catch(self, cue: CatchCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
@@ -563,8 +598,110 @@ class ActorCues:
         mujoco.mj_forward(model, data)
 
     def _open_grip(self, rig: ActorRig, hand: str, target: str) -> None:
-        self.data.eq_active[rig.grip_eq[(hand, target)]] = 0
+        grip = self.person_grips.pop((rig.id, hand), None)
+        if grip is not None:
+            self.data.eq_active[rig.person_grip_eq[(hand, *grip)]] = 0
+            self.letting_go[(rig.id, hand)] = target
+            self._set_contact_masks()
+        else:
+            self.data.eq_active[rig.grip_eq[(hand, target)]] = 0
         self.in_hand.pop((rig.id, hand), None)
+
+    # ---- holding a person ---------------------------------------------------------------
+    def _grip_geoms(self, cue: GrabCue | CatchCue) -> list[int]:
+        """What the hand must reach: the named part of a person, or all of the target."""
+        if cue.target in self.rigs and cue.part is not None:
+            return self.rigs[cue.target].segment_geoms[GRIP_PARTS[cue.part]]
+        return self.body_geoms[cue.target]
+
+    def _take_person(self, rig: ActorRig, hand: str, person: str, part: str | None) -> str:
+        """Take hold of another actor: share momentum at the grip, then hold by a weld.
+
+        Returns the segment held. The grip point is the nearest point of that segment to
+        the hand; the weld keeps the hand and the segment as they are at that moment, so it
+        starts with no error to correct and no force: all momentum exchange is the impulse
+        of :meth:`_absorb_person`.
+        """
+        other = self.rigs[person]
+        segments = [GRIP_PARTS[part]] if part is not None else list(other.segment_geoms)
+        found = []
+        for segment in segments:
+            distance, _near, far = self._closest(rig.limb_geoms[hand], other.segment_geoms[segment])
+            found.append((distance, segment, far))
+        _distance, segment, point = min(found, key=lambda item: item[0])
+        segment_body = self.model.body(f"{person}/{segment}").id
+        self._absorb_person(rig, hand, other, segment_body, point)
+        model, data = self.model, self.data
+        hand_body = rig.limb_body[hand]
+        hand_rotation = data.xmat[hand_body].reshape(3, 3)
+        segment_rotation = data.xmat[segment_body].reshape(3, 3)
+        eq = rig.person_grip_eq[(hand, person, segment)]
+        # MuJoCo's weld: the point eq_data[0:3] of the segment (its frame) stays at the point
+        # eq_data[3:6] of the hand (its frame), the orientations at eq_data[6:10] apart.
+        model.eq_data[eq, 0:3] = segment_rotation.T @ (point - data.xpos[segment_body])
+        model.eq_data[eq, 3:6] = hand_rotation.T @ (point - data.xpos[hand_body])
+        model.eq_data[eq, 6:10] = quat.multiply(
+            quat.conjugate(data.xquat[hand_body]), data.xquat[segment_body]
+        )
+        model.eq_data[eq, 10] = 1.0
+        data.eq_active[eq] = 1
+        self.in_hand[(rig.id, hand)] = person
+        self.person_grips[(rig.id, hand)] = (person, segment)
+        self.letting_go.pop((rig.id, hand), None)
+        self._set_contact_masks()
+        return segment
+
+    def _absorb_person(
+        self, rig: ActorRig, hand: str, other: ActorRig, segment_body: int, point: np.ndarray
+    ) -> None:
+        """An equal and opposite impulse and couple at ``point`` that leave the hand and the
+        held segment moving as one: a perfectly inelastic collision of two whole bodies.
+
+        Each body takes them as a whole (the root's 6x6 block, see :func:`_recoil`), so each
+        momentum changes by exactly ±J and, acting at one point, they leave the pair's
+        angular momentum about any point unchanged. With joint rates untouched, the pair
+        then moves as one rigid body: both at the common velocity when it does not spin.
+        """
+        model, data = self.model, self.data
+        hand_body = rig.limb_body[hand]
+        catcher_dof = self.world.by_id[rig.id].qvel_adr
+        held_dof = self.world.by_id[other.id].qvel_adr
+        jacobians = []
+        for body in (segment_body, hand_body):
+            linear, angular = np.zeros((3, model.nv)), np.zeros((3, model.nv))
+            mujoco.mj_jac(model, data, linear, angular, point, body)
+            jacobians.append(np.vstack([linear, angular]))
+        relative_jac = jacobians[0] - jacobians[1]
+        relative = relative_jac @ data.qvel  # held segment's twist at the point minus the hand's
+        response = np.zeros((6, 6))  # relative twist change per unit force (0-2), couple (3-5)
+        saved = data.qvel.copy()
+        for axis in range(6):
+            unit = np.zeros(6)
+            unit[axis] = 1.0
+            _recoil(model, data, held_dof, segment_body, unit[:3], point, unit[3:])
+            _recoil(model, data, catcher_dof, hand_body, -unit[:3], point, -unit[3:])
+            response[:, axis] = relative_jac @ (data.qvel - saved)
+            data.qvel[:] = saved
+        wrench = -np.linalg.solve(response, relative)
+        _recoil(model, data, held_dof, segment_body, wrench[:3], point, wrench[3:])
+        _recoil(model, data, catcher_dof, hand_body, -wrench[:3], point, -wrench[3:])
+        mujoco.mj_forward(model, data)
+
+    def _set_contact_masks(self, reset: bool = False) -> None:
+        """Every humanoid geom offers its actor's bit and accepts all; a gripping (or just
+        released, still touching) arm offers none and refuses the held person's bit."""
+        model = self.model
+        for actor, rig in self.rigs.items():
+            geoms = self.body_geoms.get(actor, [])
+            model.geom_contype[geoms] = rig.contact_bit
+            model.geom_conaffinity[geoms] = ALL_CONTACT_BITS
+        if reset:
+            return
+        holding = {key: grip[0] for key, grip in self.person_grips.items()}
+        for (actor, hand), person in {**self.letting_go, **holding}.items():
+            arm = self.rigs[actor].arm_geoms[hand]
+            model.geom_contype[arm] = 0
+            model.geom_conaffinity[arm] = ALL_CONTACT_BITS & ~self.rigs[person].contact_bit
 
     def _in_hand_of(self, target: str) -> tuple[str, str] | None:
         return next((key for key, held in self.in_hand.items() if held == target), None)
@@ -632,16 +769,26 @@ def _apply_impulse(model, data, body: int, impulse: np.ndarray, point: np.ndarra
     data.qvel[:] += delta
 
 
-def _recoil(model, data, root_dof: int, body: int, impulse: np.ndarray, point: np.ndarray) -> None:
+def _recoil(
+    model,
+    data,
+    root_dof: int,
+    body: int,
+    impulse: np.ndarray,
+    point: np.ndarray,
+    couple: np.ndarray | None = None,
+) -> None:
     """The thrower's recoil: the whole body takes the impulse at the hand, joints unchanged.
 
     Solving with the root's 6x6 block of the mass matrix (the composite inertia of the whole
     body) changes the actor's momentum by exactly ``impulse`` and its angular momentum about
-    the centre of mass by exactly (hand - COM) x impulse, as for a rigid body; the arm does
-    not snap back, which keeps the integrator's momentum error at round-off.
+    the centre of mass by exactly (hand - COM) x impulse (plus ``couple``), as for a rigid
+    body; the arm does not snap back, which keeps the integrator's momentum error at
+    round-off.
     """
     generalized = np.zeros(model.nv)
-    mujoco.mj_applyFT(model, data, impulse, np.zeros(3), point, body, generalized)
+    twist = np.zeros(3) if couple is None else np.asarray(couple, dtype=float)
+    mujoco.mj_applyFT(model, data, impulse, twist, point, body, generalized)
     block = np.zeros((6, 6))
     unit = np.zeros(model.nv)
     column = np.zeros(model.nv)

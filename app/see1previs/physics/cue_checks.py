@@ -48,7 +48,7 @@ def actor_cue_problems(scene: Scene, station: Station) -> list[tuple[str, str]]:
                 )
             )
         named: list[tuple[str, str]] = []
-        if isinstance(cue, HoldCue | ReleaseCue | TetherCue):
+        if isinstance(cue, HoldCue | ReleaseCue | TetherCue) and cue.fixture is not None:
             named.append(("fixture", cue.fixture))
         if isinstance(cue, PushOffCue) and cue.surface != WALL:
             named.append(("surface", cue.surface))

@@ -164,6 +164,8 @@ class Moment:
             if isinstance(cue, HoldCue):
                 for limb in limbs_of(default_limb(cue)):
                     holds[limb] = cue.fixture
+            elif isinstance(cue, ReleaseCue) and cue.target is not None:
+                in_hand = {hand: p for hand, p in in_hand.items() if p != cue.target}
             elif isinstance(cue, ReleaseCue | PushOffCue):
                 let_go = cue.fixture if isinstance(cue, ReleaseCue) else cue.surface
                 holds = {limb: f for limb, f in holds.items() if f != let_go}
