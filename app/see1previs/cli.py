@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from see1previs import __version__
+from see1previs.cli_envelope import add_envelope_command, cmd_envelope
 from see1previs.export.formats import DEFAULT_FORMATS, FORMATS, SLOW_FORMATS
 
 EXIT_OK = 0
@@ -154,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     aim.add_argument(
         "--write", action="store_true", help="save the solved cue into SCENE (atomically)"
     )
+
+    add_envelope_command(commands)
 
     commands.add_parser(
         "schema",
@@ -536,6 +539,7 @@ _COMMANDS = {
     "aim": cmd_aim,
     "open": cmd_open,
     "rehearse": cmd_rehearse,
+    "envelope": cmd_envelope,
 }
 
 

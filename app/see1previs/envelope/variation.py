@@ -3,7 +3,8 @@
 What is drawn, per sample, in this fixed order (so a sample's numbers depend only on the
 seed, its index and the scene):
 
-1. every actor cue in file order: a timing offset (catches use the catch timing spread);
+1. every actor cue in file order: a timing offset (catches use the catch timing spread; a cue
+   at 0 s describes how the take starts and keeps its time);
    push-offs and throws also a lognormal speed factor and an aim error;
 2. the reach (one value for the take: the bake judges every hand and foot by it);
 3. every actor in file order: height and mass, uniform within the cast's range;
@@ -80,6 +81,8 @@ def draw(scene: Scene, aims: dict[str, list[float]], seed: int, index: int) -> V
         timing = spreads.catch.timing if isinstance(cue, CatchCue) else spreads.timing
         if own is not None and own.timing is not None:
             timing = own.timing
+        if cue.time == 0.0:
+            timing = 0.0  # a cue at 0 s is how the take starts (already tethered), not an act
         p[f"{cue.id}.time_offset"] = timing * float(rng.standard_normal())
         if isinstance(cue, PushOffCue | ThrowCue):
             kind = spreads.push_off if isinstance(cue, PushOffCue) else spreads.throw
