@@ -61,7 +61,7 @@ def physics_signature() -> str:
         f"bounce={contact_model.CONTACT_DURATION_STEPS}x{contact_model.PHASES} "
         f"grid={contact_model.GRID} solimp={contact_model.CONTACT_SOLIMP} "
         f"angular_drag={ANGULAR_DRAG} interior_e={DEFAULT_RESTITUTION_INTERIOR} "
-        f"actors=humanoid-1 contacts=links"
+        f"actors=humanoid-2 contacts=links"
     )
 
 
