@@ -86,13 +86,14 @@ def contacts_between(trajectory, after: float) -> list:
     ]
 
 
-def test_catching_a_person_head_on_moves_both_at_the_common_velocity_until_released():
+@pytest.mark.parametrize("action", ["catch", "grab"])
+def test_taking_a_person_head_on_moves_both_at_the_common_velocity_until_released(action):
     ana, bob, line = closing_pair()
-    cues = [
-        {"type": "catch", "id": "catch", "actor": "ana", "time": 0.4, "target": "bob",
-         "window": 0.4},
-        {"type": "release", "id": "let-go", "actor": "ana", "time": 3.0, "target": "bob"},
-    ]  # fmt: skip
+    take = {"type": "catch", "id": "catch", "actor": "ana", "time": 0.4, "target": "bob",
+            "window": 0.4}  # fmt: skip
+    if action == "grab":  # at a moment the nearest part of him is within reach
+        take = {"type": "grab", "id": "catch", "actor": "ana", "time": 0.2, "target": "bob"}
+    cues = [take, {"type": "release", "id": "let-go", "actor": "ana", "time": 3.0, "target": "bob"}]
     caught = scene([ana, bob], cues)
     world = prepare_world(caught)
     m1, m2 = (world.rigs[a].total_mass(world.model) for a in ("ana", "bob"))
@@ -108,7 +109,7 @@ def test_catching_a_person_head_on_moves_both_at_the_common_velocity_until_relea
         for actor in ("ana", "bob"):
             worst = max(worst, float(np.linalg.norm(trajectory.velocity(actor, t)[0] - common)))
     print(
-        f"person catch at {caught_at:.3f} s by the {outcomes['catch']['details']['part']}: "
+        f"person {action} at {caught_at:.3f} s by the {outcomes['catch']['details']['part']}: "
         f"m1 {m1:.2f} kg, m2 {m2:.2f} kg, common {np.linalg.norm(common):.5f} m/s, worst "
         f"difference {worst:.1e} m/s ({worst / closing:.1e} of the closing speed)"
     )

@@ -59,6 +59,7 @@ WARNING_KINDS = {
     "hard_contact": "Hard contact",
     "head_strike": "Head strike",
     "tether_taut": "Tether taut",
+    "pose_not_held": "Pose not held",
     "vestibule": "In the vestibule",
     "impossible_cue": "Impossible cue",
     "cue_warning": "Cue not as written",
