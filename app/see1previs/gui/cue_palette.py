@@ -173,7 +173,8 @@ class CuePalette(QObject):
 
 def install(window) -> CuePalette:
     """Give a main window the palette: the *Cue* menu (before *View*), the *Cues* toolbar,
-    and the cue actions in the viewport's and the timeline's right-click menus."""
+    the cue actions in the viewport's and the timeline's right-click menus, and the
+    viewport's cue arrow and pick mode."""
     palette = CuePalette(window.session, window, lambda t, m: window.report_error(t, m))
     window.cue_palette = palette
     bar = window.menuBar()
@@ -188,6 +189,14 @@ def install(window) -> CuePalette:
     palette.fill_menu(add_menu)
     window.viewport.context_actions.insert(0, add_menu.menuAction())
     window.timeline.canvas.context_actions = [add_menu.menuAction()]
+    try:  # the cue arrow and pick mode live in the 3D viewport
+        from see1previs.gui.viewport.cue_gizmo import install as install_viewport_tools
+    except ImportError:  # no 3D view on this machine: the text stand-in has no tools
+        tools = None
+    else:
+        tools = install_viewport_tools(window)
+    if tools is not None:
+        window.inspector.pick_in_viewport = tools.pick.start
     outliner = window.outliner.context_actions
     outliner.insert(
         outliner.index(None) if None in outliner else len(outliner), add_menu.menuAction()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSlider,
+    QToolButton,
     QWidget,
 )
 
@@ -246,7 +247,11 @@ def editor_for(inspector, path: tuple, name: str, value: Any, model: Any) -> QWi
             on_choose = lambda v: inspector.commit_many(parent, {"body": v, "mode": None})  # noqa: E731
         else:
             on_choose = commit
-        return ChoiceBox(choices, value, on_choose, refuse)
+        box = ChoiceBox(choices, value, on_choose, refuse)
+        candidates = pick_candidates(inspector, model, name, choices)
+        if candidates and inspector.pick_in_viewport is not None:
+            return _with_pick_button(inspector, box, humanise_field(name), candidates, on_choose)
+        return box
     if name in TIME_FIELDS and (value is None or isinstance(value, int | float)):
         if value is None and not _optional_time(model, name):
             return None
@@ -263,6 +268,58 @@ def editor_for(inspector, path: tuple, name: str, value: Any, model: Any) -> QWi
         if lens.focal_max_mm > lens.focal_min_mm:
             return ZoomSlider(value, lens, commit, refuse)
     return None
+
+
+PICKED_FIELDS = ("fixture", "surface", "toward", "target", "prop", "actor", "focus_target",
+                 "look_at", "mount")  # fmt: skip
+
+
+def humanise_field(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def pick_candidates(inspector, model: Any, name: str, choices: Choices) -> dict[str, Any]:
+    """Where each choice is at the cue's time (or the playhead), for picking in the viewport.
+    A hold or push-off offers only the fixtures within reach."""
+    if name not in PICKED_FIELDS:
+        return {}
+    session = inspector.session
+    station = inspector.station()
+    if station is None:
+        return {}
+    moment = Moment(
+        session.scene, station, getattr(model, "time", session.time), inspector.trajectory()
+    )
+    bodies = {b.id for b in session.scene.bodies()}
+    fixtures = {f.id: f for f in station.fixtures}
+    reach_only = isinstance(model, HoldCue | PushOffCue) and name in ("fixture", "surface")
+    found = {}
+    for label, value in choices.entries:
+        if reach_only and "out of reach" in label:
+            continue
+        if value in bodies:
+            found[value] = moment.position(value)
+        elif value in fixtures:
+            found[value] = np.asarray(fixtures[value].position, dtype=float)
+    return found
+
+
+def _with_pick_button(inspector, box: ChoiceBox, what: str, candidates, on_choose) -> QWidget:
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(2)
+    button = QToolButton()
+    button.setText("Pick")
+    button.setToolTip(f"Click the {what} in the viewport (the candidates are marked)")
+    button.clicked.connect(
+        lambda: inspector.pick_in_viewport(f"Click the {what} to use", candidates, on_choose)
+    )
+    row.addWidget(box, 1)
+    row.addWidget(button)
+    holder.box = box
+    holder.pick_button = button
+    return holder
 
 
 def _optional_time(model: Any, name: str) -> bool:

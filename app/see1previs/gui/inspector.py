@@ -86,6 +86,8 @@ class Inspector(QWidget):
         self.problems: dict[tuple, QLabel] = {}
         self.units: dict[tuple, str] = {}  # unit shown beside each field
         self._shown: tuple[str, Any] | None = None
+        # (prompt, {id: position}, on_pick): set by the window to pick values in the viewport
+        self.pick_in_viewport = None
         listen(self, session.selection_changed, lambda ids: self.refresh())
         listen(self, session.scene_changed, lambda scene: self.refresh())
         listen(self, session.baked, lambda result: self._baked())
@@ -189,7 +191,7 @@ class Inspector(QWidget):
     def _editor(self, path: tuple, name: str, value: Any, model: Any = None) -> QWidget:
         special = field_editors.editor_for(self, path, name, value, model)
         if special is not None:
-            self.editors[path] = special
+            self.editors[path] = getattr(special, "box", special)  # a drop-down beside "Pick"
             return special
         if name == "type" or (isinstance(value, list) and value and isinstance(value[0], dict)):
             text = value if name == "type" else f"{len(value)} entries (edit in the scene file)"

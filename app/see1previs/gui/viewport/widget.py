@@ -200,6 +200,7 @@ class SceneViewport(QtWidgets.QWidget):
         self.looking_through: str | None = None  # the camera whose view the viewport shows
         self._camera_view: np.ndarray | None = None  # its view matrix (with roll)
         self.context_actions: list[QtGui.QAction] = []  # the right-click menu
+        self.cue_tools = None  # the cue arrow and pick mode (gui/viewport/cue_gizmo.py)
         self.set_view("perspective")
         self._update_hud()
         problem = opengl_setup.late_setup_warning()
@@ -459,6 +460,9 @@ class SceneViewport(QtWidgets.QWidget):
         self._navigating = None
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if ev.button() == Qt.MouseButton.LeftButton:
+            if self.cue_tools is not None and self.cue_tools.arrow.press(pos):
+                self._press = None  # dragging a cue arrow's tip
+                return
             # On the selection a drag moves it (with Shift: turns it); elsewhere it navigates.
             hit = self.pick(pos.x(), pos.y())
             if hit is not None and hit[0] in self.selection and self._movable(hit[0]):
@@ -476,6 +480,9 @@ class SceneViewport(QtWidgets.QWidget):
         last = self._last_px or pos
         dx, dy = pos.x() - last.x(), pos.y() - last.y()
         self._last_px = pos
+        if self.cue_tools is not None and self.cue_tools.arrow.dragging:
+            self.cue_tools.arrow.move(pos)
+            return
         if self._drag is not None:
             self._update_drag(pos, ev.modifiers())
             return
@@ -494,6 +501,10 @@ class SceneViewport(QtWidgets.QWidget):
 
     def _mouse_release(self, ev: QtGui.QMouseEvent) -> None:
         pos = ev.position()
+        if self.cue_tools is not None and self.cue_tools.arrow.dragging:
+            self.cue_tools.arrow.release(pos)
+            self._press = None
+            return
         if self._drag is not None and not self._drag.modal:
             if self._moved_beyond_click(pos):
                 self._finish_drag(ev.modifiers())
@@ -527,6 +538,8 @@ class SceneViewport(QtWidgets.QWidget):
         return math.hypot(pos.x() - start.x(), pos.y() - start.y()) > CLICK_SLOP_PX
 
     def _click(self, pos: QtCore.QPointF) -> None:
+        if self.cue_tools is not None and self.cue_tools.pick.click(pos):
+            return  # the click chose a field's value
         hit = self.pick(pos.x(), pos.y())
         picked = hit[0] if hit else ""
         self.set_selection([picked] if picked else [])
@@ -562,6 +575,8 @@ class SceneViewport(QtWidgets.QWidget):
             self._begin_modal("move" if key == Qt.Key.Key_G else "turn")
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._drag is not None:
             self._finish_drag(mods)
+        elif key == Qt.Key.Key_Escape and self.cue_tools is not None and self.cue_tools.pick.active:
+            self.cue_tools.pick.stop()
         elif key == Qt.Key.Key_Escape:
             if self._drag is None:
                 self.leave_look_through()
@@ -686,6 +701,8 @@ class SceneViewport(QtWidgets.QWidget):
             if self.axis and verb == "Turn":
                 axis = f" about {self.axis.upper()}"
             text = f"{verb} {self._drag.owner}{axis} · Ctrl snaps to fixtures · Esc cancels"
+        elif self.cue_tools is not None and self.cue_tools.pick.active:
+            text = f"{self.cue_tools.pick.prompt} · Esc cancels"
         elif self.looking_through is not None:
             text = f"Looking through {self.looking_through} · Esc or orbit for the free view"
         elif self.drawing is not None and self.drawing.stale:

@@ -1,0 +1,293 @@
+"""Cue tools in the viewport: the direction arrow and picking a field's value by clicking.
+
+:class:`CueArrow` — when a push-off, a throw or an impulse cue is selected, an arrow starts
+at the body where it is at the cue's time and shows where the cue sends it, with the speed
+in m/s (and the target) written at its tip. Drag the tip: direction and speed follow the
+mouse in the plane facing the viewer; near another actor's or a prop's direction it snaps to
+"toward <target>". Letting go is one undoable edit (:mod:`see1previs.render.cue_arrow`).
+
+:class:`PickMode` — an inspector field asks the viewport for a value: the candidates are
+marked (only fixtures within reach for a hold), the heads-up line says what to pick, a click
+near a marker chooses it, Esc or a click elsewhere leaves.
+
+Both hook into :class:`~see1previs.gui.viewport.widget.SceneViewport`'s mouse handling
+through its ``cue_tools`` attribute, set by :func:`install`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from PySide6.QtCore import QObject, QPointF
+from PySide6.QtGui import QColor
+
+from see1previs.core import commands as cmd
+from see1previs.core.scene_cues import ImpulseCue, PushOffCue, ThrowCue
+from see1previs.gui.qt_events import listen
+from see1previs.gui.viewport import navigation
+from see1previs.physics.cue_defaults import Moment
+from see1previs.render import cue_arrow, manipulation
+from see1previs.session.session import Session
+
+GRAB_PX = 14.0  # how near the tip a press grabs it
+PICK_PX = 24.0  # how near a candidate's marker a click picks it
+ARROW_RGBA = (1.0, 0.78, 0.25, 1.0)
+SNAPPED_RGBA = (0.35, 0.85, 0.45, 1.0)
+CANDIDATE_RGBA = (0.3, 0.9, 1.0, 0.9)
+MAX_SPEED = {"push_off": 4.0, "throw": 15.0, "impulse": 10.0}
+
+
+class CueArrow(QObject):
+    """The direction arrow of the selected push-off, throw or impulse cue."""
+
+    def __init__(self, viewport, session: Session) -> None:
+        super().__init__(viewport)
+        self.viewport = viewport
+        self.session = session
+        self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=ARROW_RGBA, width=3.0,
+                                      mode="lines", antialias=True)  # fmt: skip
+        self.line.setGLOptions("additive")
+        self.handle = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=ARROW_RGBA, size=12.0)
+        self.handle.setGLOptions("additive")
+        self.text = gl.GLTextItem(pos=np.zeros(3), text="", color=QColor("#ffd070"))
+        for item in (self.line, self.handle, self.text):
+            item.setVisible(False)
+            viewport.view.addItem(item)
+        self.cue_id: str | None = None
+        self.origin = np.zeros(3)
+        self.aim: cue_arrow.Aim | None = None
+        self.dragging = False
+        self._press_ray = None
+        self._press_tip = np.zeros(3)
+        listen(self, session.selection_changed, lambda ids: self.refresh())
+        listen(self, session.scene_changed, lambda scene: self.refresh())
+        listen(self, session.baked, lambda result: self.refresh())
+        self.refresh()
+
+    # -- what is shown ------------------------------------------------------------------
+    def cue(self):
+        cues = {c.id: c for c in self.session.scene.cues}
+        chosen = [cues[i] for i in self.session.selection if i in cues]
+        if len(chosen) == 1 and isinstance(chosen[0], PushOffCue | ThrowCue | ImpulseCue):
+            return chosen[0]
+        return None
+
+    def moment(self, t: float) -> Moment | None:
+        bake = self.session.bake
+        if bake is None:
+            return None
+        if not {b.id for b in self.session.scene.bodies()} <= set(bake.trajectory.body_ids):
+            return None
+        return Moment(self.session.scene, bake.station, t, bake.trajectory)
+
+    def refresh(self) -> None:
+        if self.dragging:
+            return
+        cue = self.cue()
+        moment = self.moment(cue.time) if cue is not None else None
+        if cue is None or moment is None:
+            self.cue_id, self.aim = None, None
+            self._show(False)
+            return
+        self.cue_id = cue.id
+        self.origin = self._origin(cue, moment)
+        self.aim = self._aim(cue, moment)
+        self._draw()
+
+    def _origin(self, cue, moment: Moment) -> np.ndarray:
+        if isinstance(cue, ThrowCue):
+            return moment.position(cue.prop)
+        if isinstance(cue, ImpulseCue):
+            return moment.position(cue.target)
+        return moment.position(cue.actor)
+
+    def _aim(self, cue, moment: Moment) -> cue_arrow.Aim:
+        if isinstance(cue, ImpulseCue):
+            impulse = np.asarray(cue.impulse, dtype=float)
+            mass = self.session.scene.body(cue.target).mass
+            n = float(np.linalg.norm(impulse))
+            direction = impulse / n if n > 0 else np.array([1.0, 0.0, 0.0])
+            return cue_arrow.Aim(direction, n / mass)
+        if cue.toward is not None:
+            there = self.targets(cue, moment).get(cue.toward)
+            if there is not None and np.linalg.norm(there - self.origin) > 1e-9:
+                d = there - self.origin
+                return cue_arrow.Aim(d / np.linalg.norm(d), cue.speed, cue.toward)
+        d = np.asarray(cue.direction if cue.direction is not None else (1, 0, 0), dtype=float)
+        return cue_arrow.Aim(d / np.linalg.norm(d), cue.speed)
+
+    def targets(self, cue, moment: Moment) -> dict[str, np.ndarray]:
+        """What the arrow may snap to: other actors and props, where they are at the cue."""
+        if isinstance(cue, ImpulseCue):
+            return {}
+        skip = {cue.actor, getattr(cue, "prop", None)}
+        found = {b.id: moment.position(b.id) for b in self.session.scene.bodies()}
+        return {k: v for k, v in found.items() if k not in skip}
+
+    def _names(self) -> dict[str, str]:
+        return {b.id: b.name or b.id for b in self.session.scene.bodies()}
+
+    def _draw(self) -> None:
+        tip = cue_arrow.tip(self.origin, self.aim)
+        colour = SNAPPED_RGBA if self.aim.toward else ARROW_RGBA
+        self.line.setData(pos=cue_arrow.arrow_lines(self.origin, tip), color=colour)
+        self.handle.setData(pos=np.array([tip]), color=colour)
+        self.text.setData(
+            pos=tip + np.array([0.0, 0.0, 0.08]), text=cue_arrow.label(self.aim, self._names())
+        )
+        self._show(True)
+        self.viewport.view.update()
+
+    def _show(self, visible: bool) -> None:
+        for item in (self.line, self.handle, self.text):
+            item.setVisible(visible)
+        self.viewport.view.update()
+
+    def tip_px(self) -> tuple[float, float] | None:
+        if self.aim is None:
+            return None
+        return self.viewport.project(cue_arrow.tip(self.origin, self.aim))
+
+    # -- dragging the tip ---------------------------------------------------------------
+    def press(self, pos: QPointF) -> bool:
+        at = self.tip_px()
+        if at is None or np.hypot(pos.x() - at[0], pos.y() - at[1]) > GRAB_PX:
+            return False
+        self.dragging = True
+        self._press_ray = self.viewport._ray(pos.x(), pos.y())
+        self._press_tip = cue_arrow.tip(self.origin, self.aim)
+        return True
+
+    def move(self, pos: QPointF) -> None:
+        if not self.dragging:
+            return
+        cue = self.cue()
+        moment = self.moment(cue.time) if cue is not None else None
+        if cue is None or moment is None:
+            return
+        ray = self.viewport._ray(pos.x(), pos.y())
+        forward = navigation.view_direction(self.viewport.view)
+        shift = manipulation.move_in_view_plane(self._press_ray, ray, self._press_tip, forward)
+        self.aim = cue_arrow.dragged(
+            self.origin, self._press_tip + shift, self.targets(cue, moment), MAX_SPEED[cue.type]
+        )
+        self._draw()
+
+    def release(self, pos: QPointF) -> None:
+        if not self.dragging:
+            return
+        self.move(pos)
+        self.dragging = False
+        cue = self.cue()
+        if cue is not None and self.aim is not None:
+            apply_aim(self.session, cue, self.aim)
+        self.refresh()
+
+
+def apply_aim(session: Session, cue, aim: cue_arrow.Aim) -> bool:
+    """Set a cue's direction and speed (or target) from the arrow: one undoable edit."""
+    data = cmd.scene_data(session.scene)
+    index = next(i for i, c in enumerate(session.scene.cues) if c.id == cue.id)
+    item = data["cues"][index]
+    direction = [round(float(c), 4) for c in aim.direction]
+    if isinstance(cue, ImpulseCue):
+        mass = session.scene.body(cue.target).mass
+        item["impulse"] = [round(c * aim.speed * mass, 6) for c in aim.direction.tolist()]
+    else:
+        item["speed"] = round(aim.speed, 3)
+        if aim.toward is not None:
+            item["toward"] = aim.toward
+            item.pop("direction", None)
+        else:
+            item["direction"] = direction
+            item.pop("toward", None)
+    try:
+        edited = cmd.scene_from(data)
+    except ValueError:
+        return False
+    words = cue_arrow.label(aim)
+    return session.edit(f"Aim {cue.id}: {words}", edited) is not None
+
+
+class PickMode(QObject):
+    """Choose a field's value by clicking its candidate in the viewport."""
+
+    def __init__(self, viewport) -> None:
+        super().__init__(viewport)
+        self.viewport = viewport
+        self.markers = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=CANDIDATE_RGBA, size=18.0)
+        self.markers.setGLOptions("additive")
+        self.markers.setVisible(False)
+        viewport.view.addItem(self.markers)
+        self.candidates: dict[str, np.ndarray] = {}
+        self.on_pick: Callable[[str], None] | None = None
+        self.prompt = ""
+
+    @property
+    def active(self) -> bool:
+        return self.on_pick is not None
+
+    def start(self, prompt: str, candidates: dict[str, np.ndarray], on_pick) -> None:
+        """Mark the candidates (id -> position) and wait for a click on one of them."""
+        self.candidates = {k: np.asarray(v, dtype=float) for k, v in candidates.items()}
+        self.on_pick = on_pick
+        self.prompt = prompt
+        if self.candidates:
+            self.markers.setData(pos=np.array(list(self.candidates.values())))
+        self.markers.setVisible(bool(self.candidates))
+        self.viewport._update_hud()
+        self.viewport.view.update()
+
+    def stop(self) -> None:
+        self.on_pick = None
+        self.candidates = {}
+        self.prompt = ""
+        self.markers.setVisible(False)
+        self.viewport._update_hud()
+        self.viewport.view.update()
+
+    def candidate_at(self, x: float, y: float) -> str | None:
+        """The candidate whose marker is nearest the pixel (within :data:`PICK_PX`); a click
+        on a candidate body counts too."""
+        hit = self.viewport.pick(x, y)
+        if hit is not None and hit[0] in self.candidates:
+            return hit[0]
+        best, best_px = None, PICK_PX
+        for item_id, where in self.candidates.items():
+            at = self.viewport.project(where)
+            if at is None:
+                continue
+            distance = float(np.hypot(at[0] - x, at[1] - y))
+            if distance < best_px:
+                best, best_px = item_id, distance
+        return best
+
+    def click(self, pos: QPointF) -> bool:
+        """Handle a click in pick mode: True when pick mode took it."""
+        if not self.active:
+            return False
+        chosen = self.candidate_at(pos.x(), pos.y())
+        on_pick = self.on_pick
+        self.stop()
+        if chosen is not None:
+            on_pick(chosen)
+        return True
+
+
+class CueTools:
+    """What the viewport asks before its own mouse handling."""
+
+    def __init__(self, viewport, session: Session) -> None:
+        self.arrow = CueArrow(viewport, session)
+        self.pick = PickMode(viewport)
+
+
+def install(window):
+    """Give the window's 3D viewport the cue arrow and pick mode (not the text stand-in)."""
+    viewport = window.viewport
+    if not hasattr(viewport, "view"):
+        return None
+    viewport.cue_tools = CueTools(viewport, window.session)
+    return viewport.cue_tools
