@@ -268,6 +268,25 @@ def tune_servos(model: mujoco.MjModel, human: Humanoid) -> None:
     direction (:mod:`see1previs.physics.joint_strength`), so a pose is held against every
     load a person can resist and given up against larger ones. Stiffness: the servo
     reaches that torque when the joint is ``FULL_STRENGTH_ERROR_DEG`` off its target.
+    Damping and the limit on how fast a servo may be: see :func:`servo_tuning`.
+    """
+    kp, kv, negative, positive = servo_tuning(human.height, human.mass)
+    for index, actuator in enumerate(human.actuators):
+        a = model.actuator(actuator).id
+        model.actuator_gainprm[a, 0] = kp[index]
+        model.actuator_biasprm[a, :3] = [0.0, -kp[index], -kv[index]]
+        model.actuator_gaintype[a] = mujoco.mjtGain.mjGAIN_FIXED
+        model.actuator_biastype[a] = mujoco.mjtBias.mjBIAS_AFFINE
+        model.actuator_forcelimited[a] = 1
+        model.actuator_forcerange[a] = [-negative[index], positive[index]]
+
+
+@functools.lru_cache(maxsize=32)
+def servo_tuning(
+    height: float, mass: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per joint, in build order: servo stiffness, damping and torque limits (magnitudes
+    toward negative and positive angles).
 
     Damping is critical on the inertia the joint feels in free float, 1/(M⁻¹)ᵢᵢ: a joint
     moves both sides of the body against each other, often far less than either side alone
@@ -277,34 +296,43 @@ def tune_servos(model: mujoco.MjModel, human: Humanoid) -> None:
     hinges) couple into faster modes than any one alone, so the whole body's servo system
     is then checked pose by pose and softened until no mode is faster than
     ``SERVO_MAX_RATE``: RK4 at the physics step integrates it stably.
+
+    Worked out on a model holding nothing but this one body (the answer depends only on
+    height and mass), once per process.
     """
-    limits = joint_torque_limits(human.height, human.mass)
+    probe = mujoco.MjSpec()
+    human = add_humanoid(probe, "probe", height, mass, _exclusions=False)
+    model = _compile_alone(probe)
+    limits = joint_torque_limits(height, mass)
+    names = [joint.split("/", 1)[1] for joint in human.joints]
+    negative = np.array([limits[name][0] for name in names])
+    positive = np.array([limits[name][1] for name in names])
     full_error = math.radians(FULL_STRENGTH_ERROR_DEG)
     masses = _pose_mass_matrices(model, human)
-    inertia = np.min([1.0 / np.diag(np.linalg.inv(mass))[6:] for mass in masses], axis=0)
-    kp = np.zeros(len(human.joints))
-    for index, joint in enumerate(human.joints):
-        negative, positive = limits[joint.split("/", 1)[1]]
-        kp[index] = min(min(negative, positive) / full_error, inertia[index] * SERVO_MAX_RATE**2)
+    inertia = np.min([1.0 / np.diag(np.linalg.inv(m))[6:] for m in masses], axis=0)
+    kp = np.minimum(np.minimum(negative, positive) / full_error, inertia * SERVO_MAX_RATE**2)
     kv = 2.0 * SERVO_DAMPING * np.sqrt(kp * inertia)
     for _ in range(100):  # soften the joints that take part in the fastest mode
-        rate, joints = max(
-            (_fastest_mode(mass, kp, kv) for mass in masses), key=lambda mode: mode[0]
-        )
+        rate, joints = max((_fastest_mode(m, kp, kv) for m in masses), key=lambda mode: mode[0])
         if rate <= SERVO_MAX_RATE:
             break
         scale = max(0.8, SERVO_MAX_RATE / rate)
         kp[joints] *= scale
         kv[joints] *= scale
-    for index, (joint, actuator) in enumerate(zip(human.joints, human.actuators, strict=True)):
-        negative, positive = limits[joint.split("/", 1)[1]]
-        a = model.actuator(actuator).id
-        model.actuator_gainprm[a, 0] = kp[index]
-        model.actuator_biasprm[a, :3] = [0.0, -kp[index], -kv[index]]
-        model.actuator_gaintype[a] = mujoco.mjtGain.mjGAIN_FIXED
-        model.actuator_biastype[a] = mujoco.mjtBias.mjBIAS_AFFINE
-        model.actuator_forcelimited[a] = 1
-        model.actuator_forcerange[a] = [-negative, positive]
+    for array in (kp, kv, negative, positive):
+        array.flags.writeable = False  # shared by every actor of this size
+    return kp, kv, negative, positive
+
+
+def _compile_alone(spec: mujoco.MjSpec) -> mujoco.MjModel:
+    """Compile a probe model. MuJoCo's compiler calls a process-wide passive-force callback
+    on a model Python cannot see; a bare probe needs none."""
+    callback = mujoco.get_mjcb_passive()
+    mujoco.set_mjcb_passive(None)
+    try:
+        return spec.compile()
+    finally:
+        mujoco.set_mjcb_passive(callback)
 
 
 def _pose_mass_matrices(model: mujoco.MjModel, human: Humanoid) -> list[np.ndarray]:
@@ -362,14 +390,7 @@ def touching_segments(height: float, mass: float) -> tuple[tuple[str, str], ...]
     probe = mujoco.MjSpec()
     probe.option.disableflags |= int(mujoco.mjtDisableBit.mjDSBL_FILTERPARENT)
     add_humanoid(probe, "probe", height, mass, _exclusions=False)
-    # MuJoCo's compiler calls a process-wide passive-force callback on a model Python
-    # cannot see; a bare probe needs none.
-    callback = mujoco.get_mjcb_passive()
-    mujoco.set_mjcb_passive(None)
-    try:
-        model = probe.compile()
-    finally:
-        mujoco.set_mjcb_passive(callback)
+    model = _compile_alone(probe)
     data = mujoco.MjData(model)
     mujoco.mj_forward(model, data)
     margin = 0.01
