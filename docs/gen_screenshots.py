@@ -1,5 +1,6 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
-guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-timeline.png``).
+guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
+``cue-pick.png``, ``cue-timeline.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -140,6 +141,24 @@ def blocking_screenshots(app, window, folder: Path) -> None:
         settle(app)
         dock = window.inspector_dock
         save(dock.grab(), folder / "cue-inspector.png")
+    viewport = window.viewport
+    tools = getattr(viewport, "cue_tools", None)
+    if push is not None and tools is not None:
+        session.select([push])
+        viewport.set_view("top")
+        wait(app, lambda: tools.arrow.aim is not None)
+        settle(app)
+        save(viewport.grab(), folder / "cue-arrow.png")
+        hold = next((c for c in session.scene.cues if c.type == "hold"), None)
+        if hold is not None:
+            session.select([hold.id])
+            settle(app)
+            index = session.scene.cues.index(hold)
+            box = window.inspector.editors[("cues", index, "fixture")]
+            box.parentWidget().pick_button.click()
+            settle(app)
+            save(viewport.grab(), folder / "cue-pick.png")
+            tools.pick.stop()
     session.select([])
     session.set_time(0.0)
     settle(app)

@@ -33,7 +33,7 @@ def test_dragging_the_arrow_tip_sets_direction_and_speed_and_snaps_toward_an_act
     arrow = viewport.cue_tools.arrow
     qtbot.waitUntil(lambda: arrow.aim is not None and arrow.line.visible())
     assert arrow.aim.toward == "mika" and arrow.aim.speed == pytest.approx(0.25)
-    assert "0.25 m/s toward Mika (host)" in arrow.text.text
+    assert arrow.text.isVisible() and arrow.text.text() == "0.25 m/s toward Mika (host)"
     tip = arrow.tip_px()
     origin = viewport.project(arrow.origin)
     # Drag the tip sideways (across the line to Mika): no longer toward her.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-METRES_PER_M_S = 1.5  # arrow length per m/s of speed
+METRES_PER_M_S = 2.0  # arrow length per m/s of speed
 SNAP_DEG = 6.0  # a drag this close to a target's direction aims at the target
 MIN_SPEED = 0.05  # m/s: shorter drags are clamped to this
 

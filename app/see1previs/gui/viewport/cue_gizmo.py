@@ -20,8 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph.opengl as gl
-from PySide6.QtCore import QObject, QPointF
-from PySide6.QtGui import QColor
+from OpenGL import GL
+from PySide6.QtCore import QObject, QPointF, Qt
+from PySide6.QtWidgets import QLabel
 
 from see1previs.core import commands as cmd
 from see1previs.core.scene_cues import ImpulseCue, PushOffCue, ThrowCue
@@ -31,6 +32,16 @@ from see1previs.physics.cue_defaults import Moment
 from see1previs.render import cue_arrow, manipulation
 from see1previs.session.session import Session
 
+ON_TOP = {  # drawn over everything, so the arrow and the markers are never hidden
+    GL.GL_DEPTH_TEST: False,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: False,
+    "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA),
+}
+LABEL_STYLE = (
+    "QLabel { color: #15171b; background: BACKGROUND; padding: 1px 5px; border-radius: 3px;"
+    " font-size: 11px; font-weight: bold; }"
+)
 GRAB_PX = 14.0  # how near the tip a press grabs it
 PICK_PX = 24.0  # how near a candidate's marker a click picks it
 ARROW_RGBA = (1.0, 0.78, 0.25, 1.0)
@@ -46,14 +57,19 @@ class CueArrow(QObject):
         super().__init__(viewport)
         self.viewport = viewport
         self.session = session
-        self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=ARROW_RGBA, width=3.0,
+        self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=ARROW_RGBA, width=4.0,
                                       mode="lines", antialias=True)  # fmt: skip
-        self.line.setGLOptions("additive")
+        self.line.setGLOptions(ON_TOP)
         self.handle = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=ARROW_RGBA, size=12.0)
-        self.handle.setGLOptions("additive")
-        self.text = gl.GLTextItem(pos=np.zeros(3), text="", color=QColor("#ffd070"))
-        for item in (self.line, self.handle, self.text):
+        self.handle.setGLOptions(ON_TOP)
+        # The speed is a label over the 3D view, kept beside the tip as the view moves.
+        self.text = QLabel(viewport)
+        self.text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.text.setStyleSheet(LABEL_STYLE.replace("BACKGROUND", "rgba(255, 208, 112, 230)"))
+        self.text.hide()
+        for item in (self.line, self.handle):
             item.setVisible(False)
+            item.setDepthValue(30)  # after everything else
             viewport.view.addItem(item)
         self.cue_id: str | None = None
         self.origin = np.zeros(3)
@@ -134,16 +150,28 @@ class CueArrow(QObject):
         colour = SNAPPED_RGBA if self.aim.toward else ARROW_RGBA
         self.line.setData(pos=cue_arrow.arrow_lines(self.origin, tip), color=colour)
         self.handle.setData(pos=np.array([tip]), color=colour)
-        self.text.setData(
-            pos=tip + np.array([0.0, 0.0, 0.08]), text=cue_arrow.label(self.aim, self._names())
-        )
+        self.text.setText(cue_arrow.label(self.aim, self._names()))
+        snapped = "rgba(110, 220, 130, 230)" if self.aim.toward else "rgba(255, 208, 112, 230)"
+        self.text.setStyleSheet(LABEL_STYLE.replace("BACKGROUND", snapped))
+        self.text.adjustSize()
         self._show(True)
         self.viewport.view.update()
 
     def _show(self, visible: bool) -> None:
-        for item in (self.line, self.handle, self.text):
+        for item in (self.line, self.handle):
             item.setVisible(visible)
+        self.text.setVisible(visible)
+        self.place_label()
         self.viewport.view.update()
+
+    def place_label(self) -> None:
+        """Keep the speed label just beside the arrow's tip on screen."""
+        at = self.tip_px() if self.text.isVisible() else None
+        if at is None:
+            return
+        view = self.viewport.view.geometry()
+        self.text.move(int(view.x() + at[0] + 10), int(view.y() + at[1] - self.text.height() - 4))
+        self.text.raise_()
 
     def tip_px(self) -> tuple[float, float] | None:
         if self.aim is None:
@@ -218,7 +246,8 @@ class PickMode(QObject):
         super().__init__(viewport)
         self.viewport = viewport
         self.markers = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=CANDIDATE_RGBA, size=18.0)
-        self.markers.setGLOptions("additive")
+        self.markers.setGLOptions(ON_TOP)
+        self.markers.setDepthValue(30)
         self.markers.setVisible(False)
         viewport.view.addItem(self.markers)
         self.candidates: dict[str, np.ndarray] = {}

@@ -434,6 +434,8 @@ class SceneViewport(QtWidgets.QWidget):
         eye = navigation.eye_position(self.view)
         if self.interior is not None:
             self.interior.cut_away(eye)
+        if self.cue_tools is not None:
+            self.cue_tools.arrow.place_label()
         if self.drawing is not None and self.selection:
             bounds = self.drawing.bounds_of(self.selection)
             if bounds is not None:
