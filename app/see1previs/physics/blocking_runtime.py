@@ -271,6 +271,8 @@ class ActorCues:
                 catch.outcome.at = t
                 catch.outcome.distance = distance
                 catch.outcome.reason = f"caught at {t:.2f} s ({_timing(t - catch.cue.time)})"
+                if target in self.rigs:
+                    catch.outcome.reason += f" by the {_segment_words(held)}"
                 self.catches.remove(catch)
             elif t > catch.closes:
                 _missed(
@@ -454,11 +456,13 @@ class ActorCues:
                 f"(reach {self.reach:.2f} m)"
             )
             return
+        outcome.reason = f"takes '{cue.target}' in the {cue.hand} hand"
         if cue.target in self.rigs:
-            outcome.details = {"part": self._take_person(rig, hand, cue.target, cue.part)}
+            held = self._take_person(rig, hand, cue.target, cue.part)
+            outcome.details = {"part": held}
+            outcome.reason += f" by the {_segment_words(held)}"
         else:
             self._close_grip(rig, hand, cue.target)
-        outcome.reason = f"takes '{cue.target}' in the {cue.hand} hand"
 
     def _catch(self, cue: CatchCue, rig: ActorRig, outcome: CueOutcome, t: float) -> None:
         outcome.reason = "waiting"
@@ -809,6 +813,12 @@ def _limb_words(limb: str) -> str:
     return {"feet": "the feet", "both_hands": "both hands"}.get(
         limb, f"the {limb.split('_')[0]} hand"
     )
+
+
+def _segment_words(segment: str) -> str:
+    words = {"lower_trunk": "harness", "left_forearm": "left wrist", "right_forearm": "right wrist",
+             "left_shank": "left ankle", "right_shank": "right ankle"}  # fmt: skip
+    return words.get(segment, segment.replace("_", " "))
 
 
 def _metres(distance: float) -> str:
