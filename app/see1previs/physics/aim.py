@@ -251,24 +251,34 @@ def _solve_at_speed(shooter, mark, speed, limit, limit_words, progress):
 
 
 def _broyden(residual, u, jacobian, shooter, progress):
-    """Broyden's method from ``u``: the best (u, residual, trajectory) it reached."""
+    """Broyden's method from ``u``, kept to steps that help: the best (u, residual,
+    trajectory) it reached.
+
+    Every trial updates the Jacobian (a secant from the best point so far); a trial that
+    misses by more than the best is not moved to, and the next step is shortened. Contacts
+    make the physics non-smooth (a hand brushing the rail it pushes off), where plain
+    Broyden steps can cycle.
+    """
     r, trajectory = residual(u)
-    best = (float(np.linalg.norm(r)), u, r, trajectory)
-    shooter.misses.append(best[0])
+    miss = float(np.linalg.norm(r))
+    shooter.misses.append(miss)
+    scale = 1.0
     for iteration in range(MAX_ITERATIONS):
         if progress is not None:
             progress(min(0.95, (iteration + 1) / 6.0))
-        if best[0] < shooter.tolerance:
+        if miss < shooter.tolerance:
             break
-        step = -np.linalg.solve(jacobian, r)
-        u_next = u + step
-        r_next, trajectory_next = residual(u_next)
+        step = -scale * np.linalg.solve(jacobian, r)
+        r_next, trajectory_next = residual(u + step)
         jacobian = jacobian + np.outer(r_next - r - jacobian @ step, step) / float(step @ step)
-        u, r = u_next, r_next
-        shooter.misses.append(float(np.linalg.norm(r)))
-        if float(np.linalg.norm(r)) < best[0]:
-            best = (float(np.linalg.norm(r)), u, r, trajectory_next)
-    return best[1], best[2], best[3]
+        miss_next = float(np.linalg.norm(r_next))
+        shooter.misses.append(miss_next)
+        if miss_next < miss:
+            u, r, miss, trajectory = u + step, r_next, miss_next, trajectory_next
+            scale = min(1.0, 2.0 * scale)
+        else:
+            scale *= 0.5
+    return u, r, trajectory
 
 
 def _closest_time(shooter, trajectory, mark, start, first, last) -> float:
