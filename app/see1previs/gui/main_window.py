@@ -40,6 +40,7 @@ from see1previs.gui.aim_dialog import install as install_aim
 from see1previs.gui.camera_monitor import CameraMonitor
 from see1previs.gui.cue_palette import install as install_cue_palette
 from see1previs.gui.edit_keys import WindowUndoKeys
+from see1previs.gui.envelope import install_envelope
 from see1previs.gui.help import install as install_help
 from see1previs.gui.history import UndoHistory
 from see1previs.gui.icons import icon
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         install_rehearsal_actions(self)  # Scene > Rehearse…, File > Cue Sheet…
         install_cue_palette(self)  # Cue menu, Cues toolbar, right-click Add Cue
         install_aim(self)  # Cue > Aim… on a selected push-off or throw (aim_dialog.aim_cue)
+        install_envelope(self)  # Scene > Envelope…, the Envelope dock and viewport tubes
         self.undo_keys = WindowUndoKeys(self, [self.undo_action, self.redo_action])
 
         self.bake_worker = Worker("bake", self)
