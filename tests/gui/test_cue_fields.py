@@ -169,3 +169,29 @@ def test_prop_cues_need_a_prop_and_the_right_click_menus_offer_the_palette(qtbot
     add_menu = window.timeline.canvas.context_actions[0].menu()
     assert add_menu is not None and palette.actions["throw"] in add_menu.actions()
     assert window.timeline.canvas.context_actions[0] in window.viewport.context_actions
+
+
+def test_right_click_on_a_timeline_track_puts_the_playhead_there_and_offers_the_palette(
+    qtbot, make_window
+):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(BREAKFAST)
+    canvas = window.timeline.canvas
+    row = next(r for r, (_, item) in enumerate(canvas.rows()) if item == "mika")
+    y = int(canvas.row_top(row) + 10)
+    x = int(canvas.x_of(2.0))
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, QPoint(x, y), canvas.mapToGlobal(QPoint(x, y))
+    )
+    QApplication.sendEvent(canvas, event)
+    assert window.session.selection == ("mika",)
+    assert abs(window.session.time - 2.0) <= 1 / 24
+    menu = canvas._menu
+    assert menu.isVisible()
+    add = menu.actions()[0].menu()
+    assert window.cue_palette.actions["hold"] in add.actions()
+    assert window.cue_palette.actions["hold"].isEnabled()
+    menu.close()
