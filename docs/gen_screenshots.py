@@ -1,6 +1,6 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
 guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
-``cue-pick.png``, ``cue-timeline.png``).
+``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -86,10 +86,31 @@ def main() -> int:
             raise SystemExit(f"could not write {args.out}")
         if args.blocking:
             blocking_screenshots(app, window, args.out.parent)
+            aim_screenshot(app, window, args.out.parent / "aim-dialog.png")
         window.shutdown()
     if not args.no_main:
         print(f"wrote {args.out} ({scene.name})")
     return 0
+
+
+def aim_screenshot(app, window, path: Path) -> None:
+    """The Aim dialog on the scene's first push-off, solved to reach the other actor."""
+    from see1previs.gui.aim_dialog import aim_cue
+
+    scene = window.session.scene
+    push = next((cue for cue in scene.cues if cue.type == "push_off"), None)
+    other = next((a.id for a in scene.actors if push is not None and a.id != push.actor), None)
+    if other is None:
+        return
+    dialog = aim_cue(window, push.id)
+    dialog.target.setCurrentIndex(dialog.target.findData(other))
+    dialog.at_time.setChecked(True)
+    dialog.time.setValue(min(7.5, scene.duration))
+    dialog.solve()
+    wait(app, lambda: dialog.solve_button.isEnabled())
+    settle(app)
+    save(dialog.grab(), path)
+    dialog.close()
 
 
 def settle(app, seconds: float = 0.5) -> None:
