@@ -2,7 +2,7 @@
 
 Qt-free helpers used by the window's Add actions: a prop or actor at a free spot near the
 centre of the sphere, a camera on a free mount aimed at the selection, a shot for a camera
-from the playhead, a push cue on a body at the playhead.
+from the playhead. Cues come from the cue palette (:mod:`see1previs.physics.cue_defaults`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from see1previs.core.scene import Scene
 CAMERA_MOUNTS = ("CAM-A", "CAM-B", "CAM-C", "CAM-D", "CAM-E", "CAM-F")
 CLEARANCE_M = 0.7
 SHOT_LENGTH_S = 4.0
-PUSH_SPEED_M_S = 0.3
 
 
 def free_spot(scene: Scene) -> list[float]:
@@ -93,16 +92,4 @@ def new_shot(scene: Scene, camera_id: str, start: float) -> dict:
         "camera": camera_id,
         "start": round(start, 6),
         "end": round(end, 6),
-    }
-
-
-def new_push(scene: Scene, body_id: str, time: float) -> dict:
-    """An impulse giving the body 0.3 m/s along +Y (toward the studio's side wall)."""
-    body = scene.body(body_id)
-    return {
-        "type": "impulse",
-        "id": cmd.unique_id(scene, f"push-{body_id}"),
-        "time": round(min(max(time, 0.0), scene.duration), 6),
-        "target": body_id,
-        "impulse": [0.0, round(body.mass * PUSH_SPEED_M_S, 6), 0.0],
     }
