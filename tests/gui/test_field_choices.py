@@ -24,8 +24,8 @@ def test_typed_text_resolves_to_one_entry_or_is_refused_with_the_reason():
     assert resolve(choices, "host") == (True, "mika", "")  # the only label containing it
     found, _, reason = resolve(choices, "e")
     assert not found and "matches 2 entries" in reason
-    found, _, reason = resolve(choices, "s")
-    assert not found and "'s' is not an actor" in reason
+    found, _, reason = resolve(choices, "x")
+    assert not found and "'x' is not an actor" in reason
 
 
 def test_names_not_ids_for_bodies_fixtures_and_catalog_entries():
