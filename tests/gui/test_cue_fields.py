@@ -83,6 +83,9 @@ def test_times_take_timecode_or_seconds_and_bad_values_are_refused(qtbot, make_w
     assert window.session.scene.cues[index].time == 1.0
     type_into(qtbot, inspector.editors[("cues", index, "time")], "00:00:01:12")
     assert window.session.scene.cues[index].time == 1.5
+    assert inspector.units[("cues", index, "speed")] == "m/s"
+    assert inspector.ranges[("cues", index, "speed")] == "0–4"
+    assert inspector.ranges[("cues", index, "duration")] == "0.1–1"
     type_into(qtbot, inspector.editors[("cues", index, "speed")], "9")
     assert "less than or equal to 4" in inspector.problem_text(("cues", index, "speed"))
     assert window.session.scene.cues[index].speed == 0.25

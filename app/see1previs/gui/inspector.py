@@ -56,6 +56,28 @@ def field_help(model: Any, name: str) -> tuple[str, str]:
     return unit, description
 
 
+def field_range(model: Any, name: str) -> str:
+    """The allowed range of a number field as people write it: "0–4", "≥ 0", "≤ 15"."""
+    info = getattr(type(model), "model_fields", {}).get(name)
+    if info is None:
+        return ""
+    low = high = None
+    for rule in info.metadata:
+        for attribute in ("ge", "gt"):
+            if getattr(rule, attribute, None) is not None:
+                low = getattr(rule, attribute)
+        for attribute in ("le", "lt"):
+            if getattr(rule, attribute, None) is not None:
+                high = getattr(rule, attribute)
+    if low is not None and high is not None:
+        return f"{low:g}–{high:g}"
+    if low is not None:
+        return f"≥ {low:g}"
+    if high is not None:
+        return f"≤ {high:g}"
+    return ""
+
+
 def format_number(value: float | int) -> str:
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
@@ -85,6 +107,7 @@ class Inspector(QWidget):
         self.editors: dict[tuple, QWidget] = {}
         self.problems: dict[tuple, QLabel] = {}
         self.units: dict[tuple, str] = {}  # unit shown beside each field
+        self.ranges: dict[tuple, str] = {}  # and its allowed range ("0–4")
         self._shown: tuple[str, Any] | None = None
         # (prompt, {id: position}, on_pick): set by the window to pick values in the viewport
         self.pick_in_viewport = None
@@ -130,6 +153,7 @@ class Inspector(QWidget):
         self.editors = {}
         self.problems = {}
         self.units = {}
+        self.ranges = {}
         page = QWidget()
         grid = QGridLayout(page)
         grid.setContentsMargins(0, 0, 4, 0)
@@ -172,11 +196,13 @@ class Inspector(QWidget):
             editor = self._editor(path, name, value, model)
             editor.setToolTip(description)
             grid.addWidget(editor, row, 1)
-            unit = field_editors.shown_unit(editor, unit)
-            unit_label = QLabel(unit)
+            shown = field_editors.shown_unit(editor, unit)
+            limits = field_range(model, name) if shown == unit and _numeric(value) else ""
+            unit_label = QLabel(f"{shown}  {limits}".strip())  # e.g. "m/s  0–4"
             unit_label.setObjectName("unit")
             grid.addWidget(unit_label, row, 2)
-            self.units[path] = unit
+            self.units[path] = shown
+            self.ranges[path] = limits
             problem = QLabel()
             problem.setObjectName("problem")
             problem.setWordWrap(True)
