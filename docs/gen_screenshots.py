@@ -1,6 +1,6 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
 guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
-``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``).
+``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``, ``aim-result.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -94,7 +94,11 @@ def main() -> int:
 
 
 def aim_screenshot(app, window, path: Path) -> None:
-    """The Aim dialog on the scene's first push-off, solved to reach the other actor."""
+    """The Aim dialog on the scene's first push-off, solved to reach the other actor; then,
+    applied and re-baked, the viewport at the moment of arrival (``aim-result.png``)."""
+    import numpy as np
+    from PySide6.QtCore import QPoint, QRect
+
     from see1previs.gui.aim_dialog import aim_cue
 
     scene = window.session.scene
@@ -110,7 +114,24 @@ def aim_screenshot(app, window, path: Path) -> None:
     wait(app, lambda: dialog.solve_button.isEnabled())
     settle(app)
     save(dialog.grab(), path)
+    dialog.apply()
     dialog.close()
+    session = window.session
+    wait(app, lambda: session.bake_is_current and not window.bake_worker.busy)
+    session.select([push.id])
+    session.set_time(dialog.result.arrival_time)
+    wait(app, lambda: not window.check_worker.busy)
+    # Side on to the line between the two, from inside the cabin: the gap between them shows.
+    trajectory = session.bake.trajectory
+    mover = trajectory.pose(push.actor, dialog.result.arrival_time)[0]
+    target = trajectory.pose(other, dialog.result.arrival_time)[0]
+    across = np.cross(target - mover, [0.0, 0.0, 1.0])
+    forward = across / np.linalg.norm(across)
+    window.viewport.look_from(0.5 * (mover + target) - 2.4 * forward, forward, 60.0)
+    settle(app, 1.0)
+    viewport = window.viewport
+    corner = viewport.mapTo(window, QPoint(0, 0))
+    save(window.grab(QRect(corner, viewport.size())), path.with_name("aim-result.png"))
 
 
 def settle(app, seconds: float = 0.5) -> None:

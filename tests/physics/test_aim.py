@@ -13,7 +13,12 @@ import pytest
 from see1previs.core import quaternion as quat
 from see1previs.core.scenefile import load_scene
 from see1previs.physics.aim import AimError, solve_aim
-from see1previs.physics.aim_targets import STANDOFF, AimTargetError, parse_target, target_choices
+from see1previs.physics.aim_targets import (
+    ACTOR_STANDOFF,
+    AimTargetError,
+    parse_target,
+    target_choices,
+)
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
 from tests.conftest import SCENES
@@ -56,7 +61,7 @@ def test_push_to_an_actor_arrives_at_arms_length_from_them(demo, world):
     trajectory = real_bake(result.apply(demo))
     start = trajectory.pose("ren", 1.0)[0]  # where Ren pushes off from
     mika = trajectory.pose("mika", 7.5)[0]
-    mark = mika + STANDOFF * (start - mika) / np.linalg.norm(start - mika)
+    mark = mika + ACTOR_STANDOFF * (start - mika) / np.linalg.norm(start - mika)
     assert np.linalg.norm(trajectory.pose("ren", 7.5)[0] - mark) < 0.02
 
 

@@ -3,9 +3,10 @@
 The director names a target the way the CLI and the Aim dialog offer it:
 
 - ``x,y,z`` — a point in the module frame (metres);
-- a fixture id (``H3``) — arrive at arm's length in front of it (on the cabin side), so the
-  hands can take it;
-- an actor id (``mika``) — arrive at arm's length from them, on the side one comes from;
+- a fixture id (``H3``) — the pelvis arrives :data:`STANDOFF` in front of it (on the cabin
+  side), so the hands can take it;
+- an actor id (``mika``) — arrive :data:`ACTOR_STANDOFF` from them (pelvis to pelvis), on
+  the side one comes from, so a hand reaches their chest;
 - ``actor:left_hand`` / ``actor:right_hand`` — that hand's grip point (where a thrown prop
   must be for the catch).
 
@@ -25,7 +26,9 @@ from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station
 
 STANDOFF = 0.6
-"""m: pelvis to outstretched hand; a fixture or actor mark is this far short of its centre."""
+"""m: pelvis to outstretched hand; a fixture mark is this far in front of the fixture."""
+ACTOR_STANDOFF = 0.8
+"""m: pelvis to pelvis when one actor's outstretched hand reaches the other's chest."""
 HANDS = ("left_hand", "right_hand")
 
 
@@ -56,7 +59,7 @@ class Mark:
         centre = trajectory.pose(self.actor, t)[0]
         away = np.asarray(approach_from, dtype=float) - centre
         norm = float(np.linalg.norm(away))
-        return centre + (STANDOFF * away / norm if norm > 1e-9 else 0.0)
+        return centre + (ACTOR_STANDOFF * away / norm if norm > 1e-9 else 0.0)
 
     @property
     def moves(self) -> bool:
