@@ -100,3 +100,27 @@ def test_a_hold_fixture_is_picked_in_the_viewport_from_the_handrails_in_reach(qt
 
 def STATION_H5(window):
     return np.asarray(window.session.bake.station.fixture("H5").position)
+
+
+def test_an_impulse_arrow_sets_the_impulse_from_the_dragged_speed_and_the_prop_mass(
+    qtbot, make_window
+):
+    window = make_window(BREAKFAST)
+    viewport = window.viewport
+    viewport.set_view("top")
+    click_outliner(qtbot, window, "bulb")
+    window.session.set_time(7.0)
+    cue_id = window.cue_palette.add("impulse")
+    arrow = viewport.cue_tools.arrow
+    qtbot.waitUntil(lambda: window.session.bake_is_current and arrow.aim is not None)
+    before = np.asarray(cue(window, cue_id).impulse)
+    mass = window.session.scene.body("bulb").mass
+    assert arrow.aim.speed == pytest.approx(np.linalg.norm(before) / mass)
+    tip = arrow.tip_px()
+    drag(qtbot, viewport, tip, (tip[0] + 30, tip[1] + 25))
+    after = np.asarray(cue(window, cue_id).impulse)
+    assert not np.allclose(after, before)
+    # The stored impulse is the prop's mass times the arrow's speed, along the arrow.
+    assert np.linalg.norm(after) == pytest.approx(mass * arrow.aim.speed, rel=1e-3)
+    drawn = viewport.project(np.asarray(arrow.origin) + after / mass * METRES_PER_M_S)
+    assert np.hypot(drawn[0] - tip[0] - 30, drawn[1] - tip[1] - 25) < 6
