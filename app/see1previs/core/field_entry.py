@@ -56,7 +56,9 @@ def quaternion_from_ypr(yaw_deg: float, pitch_deg: float, roll_deg: float) -> li
     """Unit quaternion (w, x, y, z) of yaw about Z, then pitch up, then roll about forward."""
     yaw, pitch, roll = (math.radians(a) for a in (yaw_deg, pitch_deg, roll_deg))
     q = quat.multiply(
-        quat.multiply(quat.from_axis_angle([0, 0, 1], yaw), quat.from_axis_angle([0, 1, 0], -pitch)),
+        quat.multiply(
+            quat.from_axis_angle([0, 0, 1], yaw), quat.from_axis_angle([0, 1, 0], -pitch)
+        ),
         quat.from_axis_angle([1, 0, 0], roll),
     )
     if q[0] < 0:
