@@ -446,24 +446,26 @@ class _Shooter:
 
 
 def _why_missed(shooter, trajectory, mark, miss, arrival) -> str:
-    text = f"the best push misses {mark.label} by {miss:.2f} m at {arrival:.2f} s"
-    if not shooter.is_push:
-        text = text.replace("push", "throw")
+    """Why the best trial still misses: what the mover touched on the way, if anything."""
+    what = "push" if shooter.is_push else "throw"
+    text = f"the best {what} misses {mark.label} by {miss:.2f} m at {arrival:.2f} s"
+    mover = shooter.mover
     contacts = [
         c
         for c in trajectory.contacts
-        if shooter.mover in (str(c["body_a"]), str(c["body_b"]))
-        and float(c["start"]) > shooter.start + shooter.lead
-        and float(c["start"]) < arrival
+        if mover in (str(c["body_a"]), str(c["body_b"]))
+        and shooter.catcher not in (str(c["body_a"]), str(c["body_b"]))
+        and shooter.start + shooter.lead + 0.05 < float(c["start"]) < arrival
     ]
-    if contacts:
-        first = min(contacts, key=lambda c: float(c["start"]))
-        other = (
-            str(first["body_b"]) if str(first["body_a"]) == shooter.mover else str(first["body_a"])
-        )
-        other = "the wall" if other == "station" else other.replace("station:", "")
-        text += f": {shooter.mover} hits {other} at {float(first['start']):.2f} s on the way"
-    return text
+    if not contacts:
+        return text + " (the motion on the way is too sensitive to the push to aim closer)"
+    first = min(contacts, key=lambda c: float(c["start"]))
+    ours, theirs = ("a", "b") if str(first["body_a"]) == mover else ("b", "a")
+    link = str(first[f"link_{ours}"])
+    part = f"{mover}'s {link.split('/', 1)[1].replace('_', ' ')}" if "/" in link else mover
+    other = str(first[f"body_{theirs}"])
+    other = "the wall" if other == "station" else other.replace("station:", "")
+    return text + f": {part} touches {other} at {float(first['start']):.2f} s on the way"
 
 
 # ---- the cue and what it aims at ------------------------------------------------------------
