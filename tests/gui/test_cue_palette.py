@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from see1previs.core.scenefile import load_scene
 from see1previs.gui.field_editors import ChoiceBox
@@ -92,10 +92,17 @@ def test_the_breakfast_blocking_is_built_with_the_palette_and_the_cue_fields(
     rate = demo.frame_rate
 
     # Mika clips her tether at the start: the default is the nearest grip fixture; the
-    # director picks the stage's centre foot restraint from the list and types the length.
+    # director picks the stage's centre foot restraint by clicking it in the viewport (Pick
+    # beside the drop-down marks the candidates) and types the length.
     cue = add(qtbot, window, "mika", "Shift+N", 0.0)
     assert cue.type == "tether" and cue.actor == "mika"
-    choose(qtbot, window, "fixture", "stage centre")
+    window.viewport.set_view("top")
+    qtbot.mouseClick(field(window, "fixture").parentWidget().pick_button, Qt.MouseButton.LeftButton)
+    x, y = window.viewport.project(window.inspector.station().fixture("FR1").position)
+    qtbot.mouseClick(
+        window.viewport.view, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y))
+    )
+    assert selected_cue(window).fixture == "FR1"
     set_field(qtbot, window, "length", "3")
 
     # Ren holds H6: his right hand starts at it, so the default is right.
