@@ -198,3 +198,18 @@ def test_right_click_on_a_timeline_track_puts_the_playhead_there_and_offers_the_
     assert window.cue_palette.actions["hold"] in add.actions()
     assert window.cue_palette.actions["hold"].isEnabled()
     menu.close()
+
+
+def test_a_fixed_camera_leaves_its_mount_where_it_was_and_takes_another_by_name(qtbot, make_window):
+    window = make_window(BREAKFAST)
+    click_outliner(qtbot, window, "A")
+    path = ("cameras", 0, "rig", "mount")
+    search(qtbot, window.inspector.editors[path], "no mount")
+    rig = window.session.scene.cameras[0].rig
+    station = window.inspector.station()
+    assert rig.mount is None
+    assert rig.position == pytest.approx(station.fixture("CAM-E").position, abs=1e-4)
+    search(qtbot, window.inspector.editors[path], "top")
+    rig = window.session.scene.cameras[0].rig
+    assert (rig.mount, rig.position) == ("CAM-B", None)
+    assert window.session.stack.history[-1] == "Set A mount and position"

@@ -15,8 +15,8 @@ from typing import Any
 
 from see1previs.cinema import catalog
 from see1previs.core.poses import POSES
-from see1previs.core.scene import Actor, Prop, Scene
-from see1previs.core.scene_cameras import Camera, FixedRig, Shot
+from see1previs.core.scene import Actor, Scene
+from see1previs.core.scene_cameras import Camera, FixedRig, HandheldRig, Shot
 from see1previs.core.scene_cues import (
     WALL,
     CatchCue,
@@ -139,8 +139,8 @@ def choices_for(
     if isinstance(model, FixedRig) and name == "mount" and station is not None:
         mounts = fixture_entries(station, ("camera_mount",))
         return Choices([("No mount (position below)", None), *mounts], "a camera mount")
-    if isinstance(model, Prop | Actor):
-        return None
+    if isinstance(model, HandheldRig) and name == "operator":
+        return Choices(actor_entries(scene), "an actor")
     return None
 
 

@@ -41,7 +41,7 @@ from see1previs.core.field_entry import (
     time_text,
     ypr_from_quaternion,
 )
-from see1previs.core.scene_cameras import Camera
+from see1previs.core.scene_cameras import Camera, FixedRig
 from see1previs.core.scene_cues import HoldCue, PushOffCue, ThrowCue
 from see1previs.gui.field_choices import Choices, choices_for, resolve
 from see1previs.gui.icons import icon
@@ -243,6 +243,8 @@ def editor_for(inspector, path: tuple, name: str, value: Any, model: Any) -> QWi
             on_choose = lambda v: _lens(inspector, parent, model, v)  # noqa: E731
         elif isinstance(model, HoldCue) and name == "fixture":
             on_choose = lambda v: _hold_fixture(inspector, parent, model, v)  # noqa: E731
+        elif isinstance(model, FixedRig) and name == "mount":
+            on_choose = lambda v: _mount(inspector, parent, model, v)  # noqa: E731
         elif isinstance(model, Camera) and name == "body":
             on_choose = lambda v: inspector.commit_many(parent, {"body": v, "mode": None})  # noqa: E731
         else:
@@ -351,6 +353,18 @@ def _hold_fixture(inspector, parent: tuple, cue: HoldCue, fixture_id: str) -> No
         busy = {h for h, f in holds.items() if f != cue.fixture} | set(in_hand)
         limb = next((h for h in ("right_hand", "left_hand") if h not in busy), "right_hand")
     inspector.commit_many(parent, {"fixture": fixture_id, "limb": limb})
+
+
+def _mount(inspector, parent: tuple, rig: FixedRig, mount_id) -> None:
+    """On a mount, or off it at the mount's place (a fixed camera has one or the other)."""
+    if mount_id is not None:
+        inspector.commit_many(parent, {"mount": mount_id, "position": None})
+        return
+    station = inspector.station()
+    if rig.mount is None or station is None:
+        return
+    where = [round(float(c), 4) for c in station.fixture(rig.mount).position]
+    inspector.commit_many(parent, {"mount": None, "position": where})
 
 
 def _lens(inspector, parent: tuple, camera: Camera, lens_id) -> None:
