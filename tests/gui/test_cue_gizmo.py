@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from see1previs.render.cue_arrow import METRES_PER_M_S
 from tests.conftest import SCENES
+from tests.gui.conftest import wait_for_bake_of
 from tests.gui.test_main_window import click_outliner
 from tests.gui.test_viewport import drag
 
@@ -112,7 +113,8 @@ def test_an_impulse_arrow_sets_the_impulse_from_the_dragged_speed_and_the_prop_m
     window.session.set_time(7.0)
     cue_id = window.cue_palette.add("impulse")
     arrow = viewport.cue_tools.arrow
-    qtbot.waitUntil(lambda: window.session.bake_is_current and arrow.aim is not None)
+    wait_for_bake_of(qtbot, window)
+    qtbot.waitUntil(lambda: arrow.aim is not None)
     before = np.asarray(cue(window, cue_id).impulse)
     mass = window.session.scene.body("bulb").mass
     assert arrow.aim.speed == pytest.approx(np.linalg.norm(before) / mass)
@@ -124,3 +126,25 @@ def test_an_impulse_arrow_sets_the_impulse_from_the_dragged_speed_and_the_prop_m
     assert np.linalg.norm(after) == pytest.approx(mass * arrow.aim.speed, rel=1e-3)
     drawn = viewport.project(np.asarray(arrow.origin) + after / mass * METRES_PER_M_S)
     assert np.hypot(drawn[0] - tip[0] - 30, drawn[1] - tip[1] - 25) < 6
+
+
+def test_right_click_on_an_actor_selects_her_and_offers_her_cues(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication
+
+    window = make_window(BREAKFAST)
+    viewport = window.viewport
+    viewport.set_view("top")
+    window.session.select([])
+    window.session.set_time(0.0)
+    qtbot.wait(50)
+    x, y = viewport.project(window.session.bake.trajectory.pose("mika", 0.0)[0])
+    point = QPointF(x, y).toPoint()
+    qtbot.mousePress(viewport.view, Qt.MouseButton.RightButton, pos=point)
+    qtbot.mouseRelease(viewport.view, Qt.MouseButton.RightButton, pos=point)
+    assert window.session.selection == ("mika",)
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    add = menu.actions()[0].menu()
+    assert window.cue_palette.actions["throw"] in add.actions()
+    assert window.cue_palette.actions["hold"].isEnabled()
+    menu.close()

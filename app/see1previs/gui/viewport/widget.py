@@ -529,6 +529,9 @@ class SceneViewport(QtWidgets.QWidget):
             and not self._moved_beyond_click(pos)
             and self.context_actions
         ):
+            hit = self.pick(pos.x(), pos.y())
+            if hit is not None and hit[0] not in self.selection:
+                self._click(pos)  # the menu (Add Cue, Look Through...) acts on what is under it
             self.context_menu().popup(self.view.mapToGlobal(pos.toPoint()))
         self._press = None
         self._navigating = None
