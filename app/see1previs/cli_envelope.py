@@ -1,9 +1,10 @@
 """``see1-previs envelope``: the safety envelope of a scene from the command line.
 
 Runs N variations on Dask (a LocalCluster with one worker process per core, or the cluster
-at ``--scheduler``), shows progress on a terminal, writes the JSON result atomically and
-prints the risks that matter. Ctrl-C stops the run after the chunks in flight and writes the
-samples done as a partial result; a second Ctrl-C stops at once.
+at ``--scheduler``), shows progress on a terminal, writes the JSON result atomically with the
+PDF safety page next to it, and prints the risks that matter. Ctrl-C stops the run after the
+chunks in flight and writes the samples done as a partial result; a second Ctrl-C stops at
+once.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ def add_envelope_command(commands) -> None:
         description="Bake N variations of SCENE, each with every human action perturbed by "
         "the scene's envelope section (push-off and throw speed and aim, cue timing, catch "
         "timing and reach, cast height and mass, ventilation), on Dask; write every sample "
-        "and the statistics to DIR/<scene>.envelope.json and print the risks. The same "
-        "--seed gives the same file, on any number of workers.",
+        "and the statistics to DIR/<scene>.envelope.json and the safety page to "
+        "DIR/<scene>.safety.pdf; print the risks. The same --seed gives the same file, on "
+        "any number of workers.",
     )
     envelope.add_argument("scene", type=Path, help="scene file (*.see1.json)")
     envelope.add_argument("--samples", type=int, required=True, help="number of variations")
@@ -45,7 +47,8 @@ def add_envelope_command(commands) -> None:
 def cmd_envelope(args: argparse.Namespace) -> int:
     from see1previs.cli import EXIT_OK, CliError, _load
     from see1previs.envelope.cluster import run_envelope
-    from see1previs.envelope.result import result_path, write_result
+    from see1previs.envelope.result import result_document, result_path, write_result
+    from see1previs.export.envelope_pdf import write_safety_page
 
     if args.samples < 1:
         raise CliError("see1-previs: --samples must be at least 1")
@@ -76,9 +79,12 @@ def cmd_envelope(args: argparse.Namespace) -> int:
         if interactive:
             sys.stderr.write("\n")
     path = write_result(run, result_path(args.out, args.scene, scene.title), str(args.scene))
+    page = path.with_name(path.name.removesuffix(".envelope.json") + ".safety.pdf")
+    colours = {actor.id: actor.color for actor in scene.actors if actor.color}
+    write_safety_page(result_document(run, str(args.scene)), page, colours)
     print(summary_text(run))
     state = "partial result (cancelled)" if run.cancelled else "result"
-    print(f"{state} written to {path}", file=sys.stderr)
+    print(f"{state} written to {path}; safety page {page}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -148,3 +148,19 @@ def throw_to_hand(direction, spread_deg: float = 0.0, duration: float = 2.0) -> 
             "envelope": envelope,
         }
     )
+
+
+def aim_at_catching_hand() -> tuple[list[float], float, float]:
+    """(unit direction from the ball at release to Ren's right hand, distance, hand radius)."""
+    import mujoco
+
+    from see1previs.envelope.samples import nominal_bake
+
+    trajectory, world = nominal_bake(throw_to_hand([0.0, 1.0, 0.0]), None)
+    ball = trajectory.pose("ball", THROW_TIME)[0]
+    (geom,) = world.rigs["ren"].limb_geoms["right_hand"]
+    world.reset()
+    mujoco.mj_forward(world.model, world.data)
+    offset = world.data.geom_xpos[geom] - ball
+    distance = float(np.linalg.norm(offset))
+    return (offset / distance).tolist(), distance, float(world.model.geom_size[geom][0])

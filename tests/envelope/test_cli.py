@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from see1previs.core.scenefile import save_scene
 from tests.conftest import REPO
 from tests.envelope.scenes import push_across
@@ -34,7 +36,13 @@ def test_envelope_command_writes_a_reproducible_result(two_workers, tmp_path: Pa
     assert "Push across: 3 of 3 samples baked (seed 4" in first.stdout
     assert "push unreachable 'push' 0.0 %" in first.stdout
     result = tmp_path / "a" / "push.envelope.json"
-    assert f"result written to {result}" in first.stderr
+    page = tmp_path / "a" / "push.safety.pdf"
+    assert f"result written to {result}; safety page {page}" in first.stderr
+    pdf = PdfReader(page)
+    assert len(pdf.pages) == 1
+    text = pdf.pages[0].extract_text()
+    assert "Safety envelope — Push across" in text
+    assert "push unreachable (push)" in text and "3 of 3 samples baked" in text
     document = json.loads(result.read_text(encoding="utf-8"))
     assert document["kind"] == "see1-envelope" and document["complete"] is True
     assert document["seed"] == 4 and len(document["samples"]) == 3

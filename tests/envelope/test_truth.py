@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 
-import mujoco
 import numpy as np
 from scipy import stats
 
@@ -27,7 +26,7 @@ from tests.envelope.scenes import (
     PUSH_DURATION,
     PUSH_SPEED,
     PUSH_TIME,
-    THROW_TIME,
+    aim_at_catching_hand,
     push_across,
     throw_to_hand,
 )
@@ -64,18 +63,9 @@ def test_arrival_times_follow_the_speed_distribution(two_workers) -> None:
 
 
 def test_miss_probability_of_a_throw_matches_the_cone(two_workers) -> None:
-    aim_at_hand = throw_to_hand([0.0, 1.0, 0.0])
-    trajectory, world = nominal_bake(aim_at_hand, None)
-    ball = trajectory.pose("ball", THROW_TIME)[0]
-    (geom,) = world.rigs["ren"].limb_geoms["right_hand"]
-    world.reset()
-    mujoco.mj_forward(world.model, world.data)
-    hand = world.data.geom_xpos[geom].copy()
-    capsule_radius = float(world.model.geom_size[geom][0])
-    offset = hand - ball
-    D = float(np.linalg.norm(offset))
+    direction, D, capsule_radius = aim_at_catching_hand()
     spread = 8.5  # degrees: about an even chance of a miss at this distance
-    scene = throw_to_hand((offset / D).tolist(), spread_deg=spread)
+    scene = throw_to_hand(direction, spread_deg=spread)
 
     r = CATCH_REACH + BALL_RADIUS + capsule_radius
     threshold = r / math.sqrt(D * D - r * r)

@@ -142,6 +142,15 @@ class Envelope(SceneModel):
     cast: dict[Identifier, CastRange] = Field(
         default_factory=dict, description="Height and mass ranges per actor id"
     )
+    cast_levels: int = Field(
+        default=3,
+        ge=0,
+        le=9,
+        description="How many body sizes of each actor's cast range are drawn from: evenly "
+        "spaced from the smallest (lowest height and mass) to the largest, so the physics is "
+        "compiled once per combination and reused; 0 draws height and mass continuously and "
+        "independently (a new physics model for every sample)",
+    )
     cues: dict[Identifier, CueSpread] = Field(
         default_factory=dict, description="Spreads for single cues, by cue id"
     )

@@ -102,7 +102,7 @@ def run_envelope(
             n_workers=workers or local_workers(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never collide with another cluster
         )
         client = Client(cluster)
     else:

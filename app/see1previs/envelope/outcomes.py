@@ -65,6 +65,8 @@ def _cue_outcomes(trajectory: Trajectory) -> dict[str, dict]:
             "failure": FAILURES.get(outcome["type"], "impossible") if failed else None,
             "at": outcome.get("at"),
             "distance": outcome.get("distance"),
+            # a missed catch: when the target came closest (the moment it was missed)
+            "closest_time": (outcome.get("details") or {}).get("closest_time"),
         }
     return out
 

@@ -259,7 +259,7 @@ def _risky_moments(scene: Scene, good: list[dict]) -> list[dict]:
             if cue["failure"]:
                 found.setdefault((cue["actor"], f"{cue_id}.{cue['failure']}"), []).append(
                     (
-                        cue["at"] if cue["at"] is not None else 0.0,
+                        cue.get("closest_time") or cue["at"] or 0.0,
                         s["index"],
                         cue["distance"] or 0.0,
                     )

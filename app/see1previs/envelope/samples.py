@@ -29,7 +29,7 @@ from see1previs.physics.crowding import CrowdedError
 from see1previs.physics.simulation import SceneSetupError, prepare_world
 from see1previs.physics.world import World
 
-WORLD_CACHE_SIZE = 4
+WORLD_CACHE_SIZE = 32  # a compiled model is about 1.5 MB; 3 sizes x 3 actors fit
 
 
 @dataclass(frozen=True)

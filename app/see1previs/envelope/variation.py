@@ -7,7 +7,9 @@ seed, its index and the scene):
    at 0 s describes how the take starts and keeps its time);
    push-offs and throws also a lognormal speed factor and an aim error;
 2. the reach (one value for the take: the bake judges every hand and foot by it);
-3. every actor in file order: height and mass, uniform within the cast's range;
+3. every actor in file order: height and mass within the cast's range — one of
+   ``cast_levels`` evenly spaced body sizes (height and mass together, smallest to largest)
+   so a worker compiles each combination once, or uniform and independent with 0 levels;
 4. the ventilation: on or off, and a flow if the scene sets none.
 
 The aim error is a 2D normal offset on the plane across the aimed direction (1σ = the
@@ -114,8 +116,14 @@ def draw(scene: Scene, aims: dict[str, list[float]], seed: int, index: int) -> V
                 max(25.0, actor.mass * (1.0 - MASS_SPREAD)),
                 min(200.0, actor.mass * (1.0 + MASS_SPREAD)),
             )
-        p[f"{actor.id}.height"] = float(rng.uniform(*heights))
-        p[f"{actor.id}.mass"] = float(rng.uniform(*masses))
+        levels = spreads.cast_levels
+        if levels:
+            size = float(rng.integers(levels)) / (levels - 1) if levels > 1 else 0.5
+            p[f"{actor.id}.height"] = heights[0] + size * (heights[1] - heights[0])
+            p[f"{actor.id}.mass"] = masses[0] + size * (masses[1] - masses[0])
+        else:
+            p[f"{actor.id}.height"] = float(rng.uniform(*heights))
+            p[f"{actor.id}.mass"] = float(rng.uniform(*masses))
     fans = spreads.ventilation
     on = bool(rng.random() < fans.on_probability)
     speed = float(rng.uniform(*fans.speed))

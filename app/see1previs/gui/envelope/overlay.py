@@ -2,7 +2,8 @@
 
 The tube follows the mean path of the actor's hips over the samples; its radius at each
 point (every 0.25 s) holds 90 % of the samples (``summary["tubes"]``). One mesh per actor,
-in the actor's colour, drawn translucent over the scene.
+in the actor's colour, drawn translucent over the scene, with the mean path as a line inside
+so a narrow envelope still reads.
 """
 
 from __future__ import annotations
@@ -12,12 +13,25 @@ import pyqtgraph.opengl as gl
 from PySide6.QtGui import QColor
 
 SIDES = 14
-ALPHA = 0.28
+ALPHA = 0.35
+MIN_RADIUS = 0.03  # m: where every sample agrees the tube still shows as a thin sleeve
 
 
 def tube_mesh(centre: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vertices and faces of a tube of varying ``radius`` around the polyline ``centre``."""
-    centre = np.asarray(centre, dtype=float)
+    centre, radius = np.asarray(centre, dtype=float), np.asarray(radius, dtype=float)
+    # Points where the actor has not moved would make rings of zero length: keep the first,
+    # with the widest radius of those it stands for.
+    keep = [0]
+    for k in range(1, len(centre)):
+        if np.linalg.norm(centre[k] - centre[keep[-1]]) > 1e-4:
+            keep.append(k)
+        else:
+            radius[keep[-1]] = max(radius[keep[-1]], radius[k])
+    centre, radius = centre[keep], radius[keep]
+    if len(centre) == 1:  # an actor who never moves: a ball where they stay
+        ball = gl.MeshData.sphere(rows=8, cols=SIDES, radius=max(float(radius[0]), MIN_RADIUS))
+        return ball.vertexes() + centre[0], ball.faces()
     count = len(centre)
     tangents = np.gradient(centre, axis=0) if count > 1 else np.array([[1.0, 0, 0]])
     vertices = np.zeros((count, SIDES, 3))
@@ -33,7 +47,7 @@ def tube_mesh(centre: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.nd
         u /= np.linalg.norm(u)
         v = np.cross(t, u)
         previous = v  # carry the frame along so the tube does not twist
-        r = max(float(radius[k]), 0.02)
+        r = max(float(radius[k]), MIN_RADIUS)
         vertices[k] = centre[k] + r * (np.cos(angles)[:, None] * u + np.sin(angles)[:, None] * v)
     faces = []
     for k in range(count - 1):
@@ -70,8 +84,15 @@ class EnvelopeOverlay:
                 shader="shaded",
                 glOptions="translucent",
             )
-            view.addItem(item)
-            self.items.append(item)
+            line = gl.GLLinePlotItem(
+                pos=np.array(tube["centre"], dtype=float),
+                color=(colour.redF(), colour.greenF(), colour.blueF(), 0.9),
+                width=2.0,
+                antialias=True,
+            )
+            for part in (item, line):
+                view.addItem(part)
+                self.items.append(part)
 
     def clear(self) -> None:
         view = getattr(self.viewport, "view", None)

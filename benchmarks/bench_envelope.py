@@ -1,0 +1,112 @@
+"""Safety-envelope throughput on Dask: samples per second per core against a single bake,
+scaling from 1 to 2 local workers, and the time 1,000 samples of a scene would take.
+
+Run: ``python benchmarks/bench_envelope.py [--scene NAME] [--samples N]``. Each run is an
+ordinary ``run_envelope`` on a LocalCluster. *Steady* throughput counts samples between the
+first and the last finished chunk (cluster start-up, the nominal bake on the client and each
+worker's first compile excluded); *end to end* is the whole call. The 1,000-sample time is
+extrapolated from the 2-worker run's steady rate plus its fixed overhead, and says so.
+
+Two envelopes are measured: the scene's own (by default every actor's height and mass vary,
+so every sample compiles its own physics model) and *actions only* (cast fixed, so a worker
+reuses one compiled model for all its samples). Figures vary with machine load; the load
+average is printed with them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+from see1previs.core.scene import Scene
+from see1previs.core.scenefile import load_scene
+from see1previs.envelope.cluster import run_envelope
+from see1previs.physics.bake import bake
+from see1previs.physics.simulation import prepare_world
+
+SCENES = Path(__file__).resolve().parent.parent / "scenes"
+
+
+def single_bake(scene: Scene, scene_dir: Path, repeats: int = 3) -> tuple[float, float]:
+    """(seconds per bake with a prepared world, seconds per prepare + bake), best of repeats."""
+    prepare_world(scene, scene_dir)  # load the interior once, as a worker does
+    bake_only, whole = [], []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        world = prepare_world(scene, scene_dir)
+        prepared = time.perf_counter()
+        bake(scene, world=world)
+        done = time.perf_counter()
+        bake_only.append(done - prepared)
+        whole.append(done - started)
+    return min(bake_only), min(whole)
+
+
+def fixed_cast(scene: Scene) -> Scene:
+    data = scene.model_dump(mode="json")
+    data["envelope"]["cast"] = {
+        actor.id: {"height": [actor.height] * 2, "mass": [actor.mass] * 2} for actor in scene.actors
+    }
+    return Scene.model_validate(data)
+
+
+def envelope_rate(scene: Scene, scene_dir: Path, samples: int, workers: int) -> dict:
+    stamps: list[tuple[float, int]] = []
+    started = time.perf_counter()
+    run = run_envelope(
+        scene,
+        scene_dir,
+        samples,
+        seed=1,
+        workers=workers,
+        chunk_size=1,
+        progress=lambda p: stamps.append((time.perf_counter(), p.done)),
+    )
+    total = time.perf_counter() - started
+    (t0, n0), (t1, n1) = stamps[0], stamps[-1]
+    steady = (n1 - n0) / (t1 - t0) if t1 > t0 else float("nan")
+    return {"steady": steady, "total": total, "overhead": total - samples / steady, "run": run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scene", default="zero-g-breakfast")
+    parser.add_argument("--samples", type=int, default=8, help="samples per worker and run")
+    args = parser.parse_args()
+    path = SCENES / f"{args.scene}.see1.json"
+    scene = load_scene(path)
+    print(
+        f"scene {args.scene}: {scene.duration:g} s, {len(scene.actors)} actors, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    bake_s, whole_s = single_bake(scene, path.parent)
+    print(f"single bake: {bake_s:.2f} s (prepared world), {whole_s:.2f} s (prepare + bake)")
+    for label, variant in (("scene envelope", scene), ("actions only", fixed_cast(scene))):
+        one = envelope_rate(variant, path.parent, args.samples, 1)
+        two = envelope_rate(variant, path.parent, 2 * args.samples, 2)
+        per_core = one["steady"]
+        print(f"{label}:")
+        print(
+            f"  1 worker : {per_core:.3f} samples/s steady, {one['total']:.1f} s end to end "
+            f"for {args.samples}"
+        )
+        print(
+            f"  ratio per core vs a single bake: {per_core * bake_s:.2f} "
+            f"(vs prepare + bake: {per_core * whole_s:.2f}; goal >= 0.9)"
+        )
+        print(
+            f"  2 workers: {two['steady']:.3f} samples/s steady, {two['total']:.1f} s end to "
+            f"end for {2 * args.samples}; scaling 1 -> 2: {two['steady'] / per_core:.2f}x "
+            "(goal >= 1.8x)"
+        )
+        thousand = two["overhead"] + 1000 / two["steady"]
+        print(
+            f"  1,000 samples on 2 workers: about {thousand / 60:.1f} min (extrapolated from "
+            f"the {2 * args.samples}-sample run; goal <= 10 min)"
+        )
+
+
+if __name__ == "__main__":
+    main()
