@@ -144,6 +144,8 @@ def solve_aim(
     )
     if speed_out > limit + 1e-9:
         raise AimError(f"cue '{cue_id}': needs {speed_out:.2f} m/s, above {limit_words}")
+    if not shooter.is_push:
+        shooter.check_catches(u, arrival)
     if progress is not None:
         progress(1.0)
     return AimResult(
@@ -353,8 +355,8 @@ class _Shooter:
         self.carried = np.zeros(3)
         if not self.is_push:  # the prop leaves with the hand's velocity plus the throw
             self.carried = self.before.velocity(self.mover, self.start)[0]
-        outcomes = {o["index"]: o for o in self.before.metadata.get("cue_outcomes", [])}
-        self._refuse_if_impossible(outcomes.get(index))
+        outcomes = {(o["id"], o["type"]): o for o in self.before.metadata.get("cue_outcomes", [])}
+        self._refuse_if_impossible(outcomes.get((self.cue.id, self.cue.type)))
 
     def _bake_to_cue(self) -> BakeMemory:
         until = self.scene.model_copy(
@@ -383,7 +385,8 @@ class _Shooter:
         if speed < 1e-6:
             relative, speed = np.array([1.0, 0.0, 0.0]), 1e-6
         data = scene_data(self.base)
-        cue = data["cues"][self.index]
+        cue = next(c for c in data["cues"] if c["id"] == self.cue.id)  # the base may have
+        # fewer cues (a throw's catches go), so not by index
         # Clamped into the format's range: the solver may overshoot on its way.
         top = type(self.cue).model_fields["speed"].metadata
         highest = min((m.le for m in top if getattr(m, "le", None) is not None), default=15.0)
@@ -393,29 +396,55 @@ class _Shooter:
         self.trials += 1
         trajectory = self._run(scene_from(data), until)
         outcome = next(
-            (o for o in trajectory.metadata.get("cue_outcomes", []) if o["index"] == self.index),
+            (
+                o
+                for o in trajectory.metadata.get("cue_outcomes", [])
+                if o["id"] == self.cue.id and o["type"] == self.cue.type
+            ),
             None,
         )
         self._refuse_if_impossible(outcome)
         return trajectory
 
     def position(self, trajectory: Trajectory, t: float) -> np.ndarray:
-        """Where the mover is at ``t``. A thrown prop that touches the catcher first is
-        carried on in a straight line from a frame before the touch: in the real bake the
-        catch takes it as soon as it is in reach, before any touch."""
+        """Where the mover is at ``t``. A thrown prop that touches the catcher is carried on
+        in a straight line from a frame before the touch: in the real bake the catch takes it
+        as soon as it is in reach (:meth:`check_catches` makes sure it does)."""
         if self.is_push or self.catcher is None:
             return trajectory.pose(self.mover, t)[0]
         touches = [
             float(c["start"])
             for c in trajectory.contacts
             if {str(c["body_a"]), str(c["body_b"])} == {self.mover, self.catcher}
-            and float(c["start"]) > self.start
         ]
+        touches = [start for start in touches if start > self.start]
         touched = min(touches, default=math.inf) - self.frame
         if t <= touched:
             return trajectory.pose(self.mover, t)[0]
         velocity = trajectory.velocity(self.mover, touched)[0]
         return trajectory.pose(self.mover, touched)[0] + velocity * (t - touched)
+
+    def check_catches(self, velocity: np.ndarray, arrival: float) -> None:
+        """Bake the solved throw with the catches of the prop back in: refuse if one fails
+        (the prop glanced off another part of the catcher, or never came within reach)."""
+        catches = [
+            (i, c)
+            for i, c in enumerate(self.scene.cues)
+            if isinstance(c, CatchCue) and c.target == self.mover and c.time > self.start
+        ]
+        if not catches:
+            return
+        index, catch = catches[0]
+        base, self.base = self.base, self.scene
+        try:
+            trajectory = self.trial(velocity, max(arrival, catch.time + catch.window))
+        finally:
+            self.base = base
+        outcome = next(
+            (o for o in trajectory.metadata.get("cue_outcomes", []) if o["index"] == index), None
+        )
+        if outcome is not None and outcome["outcome"] != "ok":
+            raise AimError(f"cue '{self.cue.id}': thrown there, {catch.id} {outcome['reason']}")
 
     def _refuse_if_impossible(self, outcome: dict | None) -> None:
         if outcome is not None and outcome["outcome"] == "impossible":

@@ -29,6 +29,9 @@ STANDOFF = 0.6
 """m: pelvis to outstretched hand; a fixture mark is this far in front of the fixture."""
 ACTOR_STANDOFF = 0.8
 """m: pelvis to pelvis when one actor's outstretched hand reaches the other's chest."""
+HAND_LEAD = 0.1
+"""m: a hand mark is this far beyond the grip, past the fingers (wrist to grip, carried on):
+in reach of the hand (a catch closes within ``blocking.reach``) and clear of the arm."""
 HANDS = ("left_hand", "right_hand")
 
 
@@ -55,7 +58,9 @@ class Mark:
             return np.array(self.point, dtype=float)
         if self.hand is not None:
             position, orientation = trajectory.link_pose(f"{self.actor}/{self.hand}", t)
-            return position + quat.to_matrix(orientation) @ np.array(self.grip_local)
+            along = quat.to_matrix(orientation) @ np.array(self.grip_local)  # wrist to grip
+            norm = float(np.linalg.norm(along))
+            return position + along + (HAND_LEAD * along / norm if norm > 1e-9 else 0.0)
         centre = trajectory.pose(self.actor, t)[0]
         away = np.asarray(approach_from, dtype=float) - centre
         norm = float(np.linalg.norm(away))
