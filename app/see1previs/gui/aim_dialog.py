@@ -66,7 +66,7 @@ class AimDialog(QDialog):
         self.worker.progress.connect(lambda token, fraction: self._progress(fraction))
         self.worker.finished.connect(lambda token, value: self._solved(value))
         self.worker.failed.connect(lambda token, exc: self._refused(exc))
-        self.worker.cancelled.connect(lambda token: self._show("Stopped.", REFUSED_STYLE))
+        self.worker.cancelled.connect(lambda token: self._stopped())
 
         station = session.bake.station if session.bake is not None else None
         if station is None:
@@ -254,16 +254,18 @@ class AimDialog(QDialog):
             )
 
         self._forget_result()
-        self.progress.setValue(0)
+        self.progress.setRange(0, 0)  # busy until the first trial reports
         self._show(f"Solving: trial bakes from {cue_id}'s checkpoint…", "")
         self.solve_button.setEnabled(False)
         self.worker.submit(cue_id, job)
 
     def _progress(self, fraction: float) -> None:
+        self.progress.setRange(0, 100)
         self.progress.setValue(round(100 * fraction))
 
     def _solved(self, result: AimResult) -> None:
         self.solve_button.setEnabled(True)
+        self.progress.setRange(0, 100)
         self.progress.setValue(100)
         self.result = result
         self.apply_button.setEnabled(True)
@@ -279,6 +281,7 @@ class AimDialog(QDialog):
 
     def _refused(self, exc: BaseException) -> None:
         self.solve_button.setEnabled(True)
+        self.progress.setRange(0, 100)
         self.progress.setValue(0)
         if isinstance(exc, AimError):
             text = str(exc).removeprefix(f"cue '{self.cue_id}': ")
@@ -286,6 +289,12 @@ class AimDialog(QDialog):
             problems = getattr(exc, "problems", None)
             text = "; ".join(f"{p}: {m}" for p, m in problems) if problems else repr(exc)
         self._show(f"Cannot aim: {text}", REFUSED_STYLE)
+
+    def _stopped(self) -> None:
+        self.solve_button.setEnabled(True)
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self._show("Stopped.", REFUSED_STYLE)
 
     def _show_heading(self, cue) -> None:
         names = {body.id: body.name or body.id for body in self.session.scene.bodies()}
