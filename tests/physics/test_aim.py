@@ -144,3 +144,16 @@ def test_targets_are_named_in_a_directors_words(demo, world):
     labels = dict(target_choices(demo, world.station, mover="ren"))
     assert "Mika (host)" in labels and "Ren (guest)" not in labels
     assert labels["Handrail H6 (equator, azimuth 120°)"] == "H6"
+
+
+def test_a_push_off_a_surface_out_of_reach_is_refused(demo, world):
+    from see1previs.core.commands import scene_data, scene_from
+
+    data = scene_data(demo)
+    next(c for c in data["cues"] if c["id"] == "ren-push")["surface"] = "H2"  # far away
+    data["cues"].append(
+        {"type": "release", "id": "ren-lets-go", "time": 0.9, "actor": "ren", "fixture": "H6"}
+    )
+    far = scene_from(data)
+    with pytest.raises(AimError, match=r"ren-push.*within reach of H2"):
+        solve_aim(far, "ren-push", "-1.2,0.8,0.2", at=4.0, world=prepare_world(far))
