@@ -41,6 +41,7 @@ from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import World
 
 TOLERANCE = 0.005  # m: stop when the trial misses by less than this
+ARRIVAL_LIMIT = 0.02  # m: a best trial missing by more is refused (it is the real bake's miss)
 MAX_ITERATIONS = 12
 BEHIND_WALL = -0.5  # cosine: a push more than 120° from straight out of its surface goes
 # into the wall it pushes off (along it, a hand can still pull and guide)
@@ -123,8 +124,6 @@ def solve_aim(
         raise AimError(f"cue '{cue_id}': give a time to arrive at or a speed, not both")
     if at is None and speed is None:
         raise AimError(f"cue '{cue_id}': say when to arrive (a time) or how fast to go (a speed)")
-    shooter = _Shooter(scene, index, world, previous, should_cancel)
-    shooter.catcher = mark.actor if not shooter.is_push else None
     if mark.point is not None and not bool(world.station.contains([mark.point])[0]):
         raise AimError(f"cue '{cue_id}': {mark.label} is outside the module")
     limit, limit_words = _speed_limit(scene, cue)
@@ -132,10 +131,13 @@ def solve_aim(
         raise AimError(f"cue '{cue_id}': {speed:g} m/s is above {limit_words}")
     if speed is not None and speed <= 0:
         raise AimError(f"cue '{cue_id}': the speed must be more than 0 m/s")
+    shooter = _Shooter(scene, index, world, previous, should_cancel)
+    shooter.catcher = mark.actor if not shooter.is_push else None
+    shooter.tolerance = tolerance
     solve = _solve_at_time if at is not None else _solve_at_speed
     result = solve(shooter, mark, at if at is not None else speed, limit, limit_words, progress)
     u, arrival, miss, trajectory = result
-    if miss > tolerance * 4:
+    if miss > max(ARRIVAL_LIMIT, tolerance):
         raise AimError(f"cue '{cue_id}': {_why_missed(shooter, trajectory, mark, miss, arrival)}")
     relative = u - shooter.carried  # a throw's speed is relative to the hand
     speed_out = round(float(np.linalg.norm(relative)), SPEED_DIGITS)
