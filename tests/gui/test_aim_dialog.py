@@ -107,3 +107,19 @@ def test_the_window_offers_aim_on_a_selected_push_off(qtbot, make_window):
     dialog = window.aim_dialog
     assert dialog.isVisible() and dialog.cue_id == "ren-push"
     dialog.close()
+
+
+def test_a_solve_is_not_applied_to_a_scene_edited_since(qtbot, session):
+    from see1previs.core import commands as cmd
+
+    dialog = open_dialog(qtbot, session, "ren-push")
+    dialog.choose_point((-1.2, 0.8, 0.2))
+    dialog.time.setValue(4.0)
+    dialog.solve()
+    qtbot.waitUntil(lambda: dialog.solve_button.isEnabled(), timeout=SOLVE_TIMEOUT_MS)
+    assert dialog.apply_button.isEnabled(), dialog.message.text()
+    index = next(i for i, c in enumerate(session.scene.cues) if c.id == "ren-relax")
+    session.edit("Later relax", cmd.set_value(session.scene, ("cues", index, "time"), 2.0))
+    edited = session.scene
+    assert not dialog.apply()
+    assert session.scene == edited and "Solve again" in dialog.message.text()

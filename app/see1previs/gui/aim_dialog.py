@@ -57,6 +57,7 @@ class AimDialog(QDialog):
         self.session = session
         self.cue_id = cue_id
         self.result: AimResult | None = None
+        self._solving_for = self._solved_for = None  # the scene a solve was made for
         scene = session.scene
         cue = next(c for c in scene.cues if c.id == cue_id)
         self.cue = cue
@@ -254,6 +255,7 @@ class AimDialog(QDialog):
             )
 
         self._forget_result()
+        self._solving_for = scene
         self.progress.setRange(0, 0)  # busy until the first trial reports
         self._show(f"Solving: trial bakes from {cue_id}'s checkpoint…", "")
         self.solve_button.setEnabled(False)
@@ -268,6 +270,7 @@ class AimDialog(QDialog):
         self.progress.setRange(0, 100)
         self.progress.setValue(100)
         self.result = result
+        self._solved_for = self._solving_for
         self.apply_button.setEnabled(True)
         heading = ", ".join(f"{c:+.2f}" for c in result.direction)
         verb = "Push off" if result.cue_type == "push_off" else "Throw"
@@ -307,6 +310,10 @@ class AimDialog(QDialog):
     def apply(self) -> bool:
         """Make the solved speed and direction one undoable edit of the scene."""
         if self.result is None:
+            return False
+        if self.session.scene != self._solved_for:  # the answer belongs to that scene
+            self._forget_result()
+            self._show("The scene changed since this solve: Solve again.", REFUSED_STYLE)
             return False
         after = self.result.apply(self.session.scene)
         edit = self.session.edit(f"Aim {self.cue_id} at {self.result.mark.label}", after)
