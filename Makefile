@@ -9,7 +9,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 LOCK   := requirements.lock
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The native contact-force library is part of the install: its source keys the stamp too.
+NATIVE := $(wildcard app/see1previs/physics/native/*.c)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml setup.py $(LOCK) $(NATIVE) | cksum | cut -d' ' -f1)
 DEMO   := scenes/zero-g-breakfast.see1.json
 # Test processes: both cores by default; PYTEST_WORKERS=0 runs the suite in one process.
 PYTEST_WORKERS ?= auto
@@ -21,7 +23,8 @@ $(BIN)/python:
 
 # Locked dependencies first (hash-checked, nothing resolved), then the app itself without
 # build isolation, so its build tools are the locked ones too.
-$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+$(STAMP): $(BIN)/python pyproject.toml setup.py $(LOCK) $(NATIVE)
+	packaging/install-system-deps.sh build
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check

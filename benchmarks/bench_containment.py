@@ -24,7 +24,11 @@ import numpy as np
 
 from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.physics.bake_guard import ESCAPE_TOLERANCE
-from see1previs.physics.contact_model import contact_solref, dampratio_for_restitution
+from see1previs.physics.contact_forces import (
+    WALL_RECORD,
+    damping_ratio_for_restitution,
+    touch_count,
+)
 from see1previs.physics.simulation import prepare_world
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
@@ -60,15 +64,22 @@ def kinetic_energy(model, data, qvel: np.ndarray) -> float:
     return 0.5 * float(qvel @ product)
 
 
+def deepest_touch(model, data) -> float:
+    """Deepest penetration of the last force evaluation: wall touches and contacts (m)."""
+    depths = [0.0]
+    if data.ncon:
+        depths.append(-float(np.min(data.contact.dist[: data.ncon])))
+    for k in range(int(data.userdata[0])):
+        depths.append(float(data.userdata[1 + WALL_RECORD * k + 5]))
+    return max(depths)
+
+
 def launch(world, rng, seconds: float, stats: dict) -> None:
     model, data = world.model, world.data
     handle = world.by_id["body"]
     restitution = float(rng.uniform(0.0, 1.0))
-    solref = contact_solref(
-        dampratio_for_restitution(round(restitution, 6), model.opt.timestep), model.opt.timestep
-    )
     geoms = np.nonzero(model.geom_bodyid == handle.body_id)[0]
-    model.geom_solref[geoms] = solref
+    model.geom_user[geoms, 1] = damping_ratio_for_restitution(round(restitution, 6))
     while True:
         mujoco.mj_resetData(model, data)
         direction = rng.normal(size=3)
@@ -79,7 +90,7 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
             orientation
         )
         mujoco.mj_forward(model, data)
-        if data.ncon == 0:
+        if touch_count(model, data) == 0:
             break
     aim = rng.normal(size=3)
     world.set_body_velocity(
@@ -93,9 +104,8 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
     deepest_centre = -np.inf
     for _ in range(round(seconds / model.opt.timestep)):
         mujoco.mj_step(model, data)
-        if data.ncon:
-            depth = -float(np.min(data.contact.dist[: data.ncon]))
-            stats["penetration"] = max(stats["penetration"], depth)
+        if touch_count(model, data):
+            stats["penetration"] = max(stats["penetration"], deepest_touch(model, data))
             in_contact = True
             continue
         if in_contact:  # a bounce has just ended: compare with the energy it started with

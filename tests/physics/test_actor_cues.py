@@ -145,9 +145,8 @@ def feet_near_the_wall(gap: float = 0.05) -> dict:
         world = prepare_world(scene([actor]))
         cues = ActorCues(world)
         rig = world.rigs["ana"]
-        wall = cues._nearby_wall(rig)
         distance = min(
-            cues._distance(rig.limb_geoms[foot], wall) for foot in ("left_foot", "right_foot")
+            cues._wall_distance(rig, rig.limb_geoms[foot]) for foot in ("left_foot", "right_foot")
         )
         if abs(distance - gap) < 0.005:
             return actor

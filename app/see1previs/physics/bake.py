@@ -229,7 +229,7 @@ def _run(
         else:
             mujoco.mj_step(model, data)
         guard.after_step(data, started)  # blow-ups (MuJoCo resets the state to t = 0)
-        if data.ncon or recorder.active:
+        if data.ncon or data.userdata[0] or recorder.active:  # contacts or sphere-wall touches
             recorder.observe(model, data, data.time, length, qvel_before)
 
     def advance_to(target: float) -> None:

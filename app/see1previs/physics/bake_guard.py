@@ -25,6 +25,7 @@ import numpy as np
 import trimesh
 
 from see1previs.core import quaternion as quat
+from see1previs.physics.contact_forces import measure_wall_touches
 from see1previs.station.model import Station
 
 # A centre of mass this far behind the wall (m) is not a soft bounce any more: a bounce at
@@ -151,7 +152,7 @@ class BakeGuard:
         states before and after a bounce say whether the bounce added energy.
         """
         model = self.world.model
-        # The contacts of this very state (after a step MuJoCo holds those of its start).
+        # The contacts of this very state (after a step MuJoCo holds those of its last stage).
         mujoco.mj_kinematics(model, data)
         mujoco.mj_collision(model, data)
         self._check_containment(data)
@@ -175,6 +176,8 @@ class BakeGuard:
         geoms = data.contact.geom[: data.ncon]
         if data.ncon and self.prop_geom[geoms].any():
             return  # wait for the contact to end
+        if any(self.prop_geom[t.geom] for t in measure_wall_touches(model, data)):
+            return  # a prop against the sphere wall: wait too
         total = float(np.sum(energies))
         if self.baseline is not None and not self.disturbed:
             slack = ENERGY_RELATIVE_TOLERANCE * self.baseline + ENERGY_ABSOLUTE_TOLERANCE

@@ -58,7 +58,9 @@ from see1previs.core.scene import (
     ThrowCue,
 )
 from see1previs.core.scene_cues import WALL
+from see1previs.physics import analytic_wall
 from see1previs.physics.actors import ALL_CONTACT_BITS, GRIP_PARTS, UNCLIPPED_LENGTH, ActorRig
+from see1previs.physics.contact_forces import MARKER
 from see1previs.physics.cue_checks import camera_position
 from see1previs.physics.world import World
 
@@ -361,10 +363,11 @@ class ActorCues:
         if held:
             distance = 0.0
         else:
-            surface = (
-                self._nearby_wall(rig) if cue.surface == WALL else self.fixture_geoms[cue.surface]
-            )
-            distance = min(self._distance(rig.limb_geoms[limb], surface) for limb in limbs)
+            if cue.surface == WALL:
+                distance = min(self._wall_distance(rig, rig.limb_geoms[limb]) for limb in limbs)
+            else:
+                surface = self.fixture_geoms[cue.surface]
+                distance = min(self._distance(rig.limb_geoms[limb], surface) for limb in limbs)
         outcome.distance = distance
         what = "the wall" if cue.surface == WALL else cue.surface
         if distance > self.reach:
@@ -724,6 +727,11 @@ class ActorCues:
         centre = self.world.com(rig.id)
         near = np.linalg.norm(self.wall_centres - centre, axis=1) < WALL_SEARCH_RADIUS
         return self.wall_geoms[near]
+
+    def _wall_distance(self, rig: ActorRig, geoms) -> float:
+        """Distance from geoms to the wall: the exact sphere and the vestibule's tiles."""
+        sphere = analytic_wall.wall_gap(self.model, self.data, geoms, MARKER)
+        return min(sphere, self._distance(geoms, self._nearby_wall(rig)))
 
     def _distance(self, geoms_a, geoms_b) -> float:
         return self._closest(geoms_a, geoms_b)[0]

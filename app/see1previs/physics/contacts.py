@@ -21,7 +21,21 @@ from dataclasses import dataclass, field
 import mujoco
 import numpy as np
 
+from see1previs.physics.contact_forces import contact_force, reported_wall_touches
 from see1previs.physics.trajectory import CONTACT_DTYPE
+
+
+@dataclass(frozen=True)
+class _Touch:
+    """One touch of a step: a MuJoCo contact (``index`` ≥ 0) or a sphere-wall touch (geom −1
+    is the wall, ``force`` its normal force)."""
+
+    geom1: int
+    geom2: int
+    pos: np.ndarray
+    normal: np.ndarray  # from geom 1 to geom 2
+    index: int
+    force: float = 0.0
 
 
 @dataclass
@@ -66,15 +80,24 @@ class ContactRecorder:
         touches: list[tuple[tuple[str, str], tuple[str, str], float, object]] = []
         load: dict[str, float] = {}
         touch_count: dict[str, int] = {}
-        for i in range(data.ncon):
-            contact = data.contact[i]
-            geom1, geom2 = int(contact.geom1), int(contact.geom2)
+        candidates = [
+            _Touch(int(c.geom1), int(c.geom2), c.pos.copy(), c.frame[:3].copy(), i)
+            for i, c in enumerate(data.contact[: data.ncon])
+        ]
+        for touch in reported_wall_touches(model, data):
+            # The sphere wall (no MuJoCo geom): the normal points from the wall into the cabin.
+            normal = -touch.point / np.linalg.norm(touch.point)
+            candidates.append(_Touch(-1, touch.geom, touch.point, normal, -1, touch.force))
+        for contact in candidates:
+            geom1, geom2 = contact.geom1, contact.geom2
             owner1 = self.geom_owner.get(geom1, "station")
             owner2 = self.geom_owner.get(geom2, "station")
             if owner1 == owner2:
                 continue
-            mujoco.mj_contactForce(model, data, i, self._force)
-            normal_force = float(abs(self._force[0]))
+            if contact.index >= 0:
+                normal_force = contact_force(model, data, contact.index)
+            else:
+                normal_force = contact.force
             owners = _pair_key(owner1, owner2)
             link1, link2 = self.geom_link.get(geom1, owner1), self.geom_link.get(geom2, owner2)
             links = (link1, link2) if owners == (owner1, owner2) else (link2, link1)
@@ -159,7 +182,7 @@ class ContactRecorder:
         self, model: mujoco.MjModel, data: mujoco.MjData, contact, qvel_before: np.ndarray
     ) -> float:
         """Closing speed at the contact point before the step in which the touch began."""
-        normal = contact.frame[:3]
+        normal = contact.normal
         relative = self._point_velocity(
             model, data, int(contact.geom1), contact.pos, qvel_before
         ) - self._point_velocity(model, data, int(contact.geom2), contact.pos, qvel_before)
@@ -174,7 +197,7 @@ class ContactRecorder:
         qvel: np.ndarray,
     ) -> np.ndarray:
         """Velocity of the material point of the geom's body at ``point``, from ``qvel``."""
-        body = int(model.geom_bodyid[geom])
+        body = int(model.geom_bodyid[geom]) if geom >= 0 else 0
         if body == 0:
             return np.zeros(3)
         mujoco.mj_jac(model, data, self._jacp, None, point, body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from see1previs.physics.contact_forces import measure_wall_touches
 from see1previs.physics.world import World
 
 OVERLAP_TOLERANCE = 0.001  # m; touching is allowed, interpenetration is not
@@ -46,6 +47,11 @@ def placement_problems(world: World) -> list[tuple[str, str]]:
         if a in outside or a == b:
             continue
         deepest[(a, b)] = min(deepest.get((a, b), 0.0), float(contact.dist))
+    for touch in measure_wall_touches(world.model, data):  # the sphere wall has no geom
+        a = world.geom_owner.get(touch.geom, "station")
+        if touch.depth <= OVERLAP_TOLERANCE or a in outside or a.startswith("station"):
+            continue
+        deepest[(a, "station")] = min(deepest.get((a, "station"), 0.0), -touch.depth)
     for (a, b), dist in deepest.items():
         handle = world.by_id[a]
         if b.startswith("station:"):

@@ -9,8 +9,9 @@ built-in SEE-1 module and a custom interior go through exactly the same code.
 Physics choices (see docs/physics-validation.md for the checks):
 - zero gravity; RK4 integration, because torque-free tumbling (the intermediate-axis flip)
   must conserve energy and angular momentum, which Euler-type integrators do not at 2 ms;
-- elliptic friction cones; contact restitution calibrated per material
-  (:mod:`see1previs.physics.contact_model`);
+- contact forces in newtons (:mod:`see1previs.physics.contact_forces`): MuJoCo finds the
+  contacts, a spring-damper per contact pushes back, with the material's restitution exact at
+  the contact point and Coulomb friction; no bounce can add energy;
 - cabin air as quadratic drag F = -½·Cd·A·ρ·|v−w|·(v−w) with the ventilation flow w, computed
   by MuJoCo's ellipsoid fluid model with blunt-drag coefficient Cd/2 (MuJoCo's formula has no
   ½) and no lift terms; A is the projected area of the geom's equivalent ellipsoid.
@@ -27,6 +28,7 @@ import numpy as np
 
 from see1previs.core import quaternion as quat
 from see1previs.core.scene import Actor, Prop, Scene
+from see1previs.physics import analytic_wall, contact_forces
 from see1previs.physics.actors import ActorRig, add_actor, compile_rig
 from see1previs.physics.bodies import (
     BodyPlan,
@@ -35,31 +37,28 @@ from see1previs.physics.bodies import (
     plan_humanoid,
     plan_prop,
 )
-from see1previs.physics.contact_model import (
-    CONTACT_SOLIMP,
-    INTEGRATOR,
-    contact_solref,
-    dampratio_for_restitution,
-)
 from see1previs.physics.crowding import check_crowding
 from see1previs.physics.piece_cache import interior_pieces
 from see1previs.station.model import Station
 
+# RK4: torque-free tumbling (the intermediate-axis flip) conserves energy and angular momentum.
+INTEGRATOR = mujoco.mjtIntegrator.mjINT_RK4
 TILE_THICKNESS = 0.25  # m; thick enough that a body squeezed into the wall is pushed back in
 STATION_BODY_PREFIX = "station/"
 ANGULAR_DRAG = 1.5  # MuJoCo's default angular drag coefficient for the ellipsoid model
 DEFAULT_RESTITUTION_INTERIOR = 0.5
+WALL_FRICTION = 0.5
 
 
 def physics_signature() -> str:
     """Every modelling choice that changes a bake; part of the bake-cache key."""
-    from see1previs.physics import contact_model
     from see1previs.station import collision
 
+    cf = contact_forces
     return (
         f"rk4 static-sleep tiles={TILE_THICKNESS}/{collision.DEFAULT_OVERLAP} "
-        f"bounce={contact_model.CONTACT_DURATION_STEPS}x{contact_model.PHASES} "
-        f"grid={contact_model.GRID} solimp={contact_model.CONTACT_SOLIMP} "
+        f"contacts=newton-1/{cf.implementation()} bounce={cf.CONTACT_DURATION_STEPS} "
+        f"rates={cf.DAMPING_RATE}/{cf.FRICTION_RATE} zeta<={cf.MAX_DAMPING_RATIO} "
         f"angular_drag={ANGULAR_DRAG} interior_e={DEFAULT_RESTITUTION_INTERIOR} "
         f"actors=humanoid-2 contacts=links"
     )
@@ -127,6 +126,8 @@ class World:
             opt.density = 0.0
         spec.compiler.inertiafromgeom = mujoco.mjtInertiaFromGeom.mjINERTIAFROMGEOM_FALSE
 
+        contact_forces.prepare_spec(spec)
+        contact_forces.install()
         geom_owner_names: list[tuple[str, str]] = []  # (geom name, owner)
         _add_interior(spec, station, timestep, geom_owner_names)
 
@@ -149,7 +150,8 @@ class World:
                 _add_body(spec, kind, plan, item, scene, geom_owner_names)
 
         try:
-            model = spec.compile()
+            with contact_forces.compiling():
+                model = spec.compile()
         except ValueError as exc:
             raise compile_error(exc, [plan for _, plan, _ in plans]) from exc
         handles = []
@@ -319,13 +321,10 @@ def compile_error(exc: ValueError, plans: list[BodyPlan]) -> BodySetupError:
 
 
 def _material_geom_kwargs(restitution: float, friction: float, timestep: float):
-    damping = dampratio_for_restitution(round(restitution, 6), timestep)
-    return {
-        "priority": 1,  # a body's own material decides its contacts with the interior
-        "solref": contact_solref(damping, timestep),
-        "solimp": list(CONTACT_SOLIMP),
-        "friction": [friction, 0.005, 0.0001],
-    }
+    # Priority 1: a body's own material decides its contacts with the interior.
+    return contact_forces.contact_geom_kwargs(
+        round(restitution, 6), friction, priority=1, timestep=timestep
+    )
 
 
 def _add_interior(
@@ -343,22 +342,53 @@ def _add_interior(
     parameters).
     """
     interior_kwargs = {
-        "solref": contact_solref(
-            dampratio_for_restitution(DEFAULT_RESTITUTION_INTERIOR, timestep), timestep
+        **contact_forces.contact_geom_kwargs(
+            DEFAULT_RESTITUTION_INTERIOR, WALL_FRICTION, priority=0, timestep=timestep
         ),
-        "solimp": list(CONTACT_SOLIMP),
-        "friction": [0.5, 0.005, 0.0001],
-        "priority": 0,
         "rgba": [0.6, 0.6, 0.65, 1.0],
     }
     pieces = interior_pieces(station, TILE_THICKNESS)  # computed once per interior
+    wall = analytic_wall.sphere_wall(station)
+    on_sphere = np.zeros(len(pieces.tiles), dtype=bool)
+    if wall is not None:
+        # The sphere's contact is computed exactly (analytic_wall); only the vestibule's
+        # faces stay tiles.
+        spec.add_numeric(name=analytic_wall.NUMERIC_NAME, data=wall.numeric(WALL_FRICTION))
+        on_sphere = wall.sphere_faces[analytic_wall.tile_faces(station)]
     for index, tile in enumerate(pieces.tiles):
+        if on_sphere[index]:
+            continue
         name = f"{STATION_BODY_PREFIX}tile{index}"
         spec.add_mesh(name=name, uservert=tile.ravel().tolist())
         spec.worldbody.add_geom(
             name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
         )
         owners.append((name, "station"))
+    _add_fixture_pieces(spec, station, pieces, interior_kwargs, owners)
+
+
+def add_wall_visuals(spec: mujoco.MjSpec, station: Station) -> None:
+    """The wall tiles the physics left out (the exact sphere needs none), as geoms that only
+    show: for a copy of a world's spec that renders the cabin (the camera monitor)."""
+    wall = analytic_wall.sphere_wall(station)
+    if wall is None:
+        return
+    pieces = interior_pieces(station, TILE_THICKNESS)
+    on_sphere = wall.sphere_faces[analytic_wall.tile_faces(station)]
+    for index in np.nonzero(on_sphere)[0]:
+        name = f"{STATION_BODY_PREFIX}tile{index}"
+        spec.add_mesh(name=name, uservert=pieces.tiles[index].ravel().tolist())
+        spec.worldbody.add_geom(
+            name=name,
+            type=mujoco.mjtGeom.mjGEOM_MESH,
+            meshname=name,
+            contype=0,
+            conaffinity=0,
+        )
+
+
+def _add_fixture_pieces(spec, station: Station, pieces, interior_kwargs, owners) -> None:
+    """The fixtures' convex pieces as static geoms of the world body."""
     for part_index, (part, part_pieces) in enumerate(zip(station.parts, pieces.parts, strict=True)):
         owner = f"station:{part.fixture_id}" if part.fixture_id else "station"
         for piece_index, piece in enumerate(part_pieces):

@@ -20,7 +20,7 @@ import numpy as np
 from see1previs.cinema.tracks import CameraTrack
 from see1previs.core import quaternion as quat
 from see1previs.physics.trajectory import Trajectory
-from see1previs.physics.world import STATION_BODY_PREFIX, World
+from see1previs.physics.world import STATION_BODY_PREFIX, World, add_wall_visuals
 
 WALL_RGBA = (0.78, 0.79, 0.82, 1.0)
 FIXTURE_RGBA = (0.35, 0.37, 0.42, 1.0)
@@ -46,6 +46,7 @@ class CameraView:
         self.world = world
         self.width = width
         spec = world.spec.copy()
+        add_wall_visuals(spec, world.station)  # the physics' exact sphere has no tiles
         spec.visual.global_.offwidth = MAX_WIDTH
         spec.visual.global_.offheight = MAX_WIDTH
         spec.visual.headlight.ambient = [0.25, 0.25, 0.25]
