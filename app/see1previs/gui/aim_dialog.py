@@ -4,8 +4,9 @@ The director picks where to arrive from a drop-down of names (another actor, an 
 hand, a handrail or foot restraint, or a point typed in metres) and either *at time* or *at
 speed*; Solve runs :func:`see1previs.physics.aim.solve_aim` in a
 :class:`~see1previs.gui.workers.Worker` (the window never freezes; the progress bar moves
-with each trial bake); the result, or the reason no push can do it, shows in the dialog.
-Apply lands the solved speed and direction as ONE undoable edit.
+with each trial bake); the result, or the reason no push can do it, shows in the dialog,
+with the solved path drawn small from above and from the side. Apply lands the solved speed
+and direction as ONE undoable edit.
 
 :func:`install` adds an *Aim…* action to a main window (Cue menu, or Scene menu without
 one; the timeline's right-click menu), enabled when a push-off or throw cue is selected.
@@ -14,8 +15,9 @@ one; the timeline's right-click menu), enabled when a push-off or throw cue is s
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -140,6 +142,11 @@ class AimDialog(QDialog):
         self.message.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        # The cabin drawn as a circle of its typical radius (the SEE-1 sphere's 3 m).
+        radius = float(np.median(np.linalg.norm(station.boundary.vertices, axis=1)))
+        self.preview = PathPreview(radius)
+        self.preview.setObjectName("aim-path")
+        layout.addWidget(self.preview)
 
         buttons = QDialogButtonBox()
         self.solve_button = QPushButton(icon("simulate"), "&Solve")
@@ -228,6 +235,8 @@ class AimDialog(QDialog):
     def _forget_result(self) -> None:
         self.result = None
         self.apply_button.setEnabled(False)
+        if hasattr(self, "preview"):
+            self.preview.show_path(None, None)
 
     # -- solving -----------------------------------------------------------------------------
     def solve(self) -> None:
@@ -272,6 +281,7 @@ class AimDialog(QDialog):
         self.result = result
         self._solved_for = self._solving_for
         self.apply_button.setEnabled(True)
+        self.preview.show_path(result.path, result.mark_position)
         heading = ", ".join(f"{c:+.2f}" for c in result.direction)
         verb = "Push off" if result.cue_type == "push_off" else "Throw"
         self._show(
@@ -327,6 +337,64 @@ class AimDialog(QDialog):
         self.worker.cancel()
         self.worker.wait()
         super().done(code)
+
+
+class PathPreview(QWidget):
+    """The solved path drawn small, from above and from the side (module frame, metres):
+    the cabin's outline, the path from the cue (hollow dot) to arrival (dot), and the mark."""
+
+    VIEWS = (("from above (+Y up)", 0, 1), ("from the side (+Z up)", 0, 2))  # title, axes
+
+    def __init__(self, radius: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.radius = radius
+        self.path: np.ndarray | None = None
+        self.mark: tuple[float, float, float] | None = None
+        self.setMinimumHeight(170)
+
+    def show_path(self, path, mark) -> None:
+        self.path = None if path is None else np.asarray(path, dtype=float)
+        self.mark = mark
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width = self.width() / len(self.VIEWS)
+        text = self.palette().text().color()
+        for k, (title, across, up) in enumerate(self.VIEWS):
+            box = QRectF(k * width + 6, 4, width - 12, self.height() - 8)
+            painter.setPen(text)
+            painter.drawText(box, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, title)
+            side = min(box.width(), box.height() - 16)
+            centre = QPointF(box.center().x(), box.top() + 16 + side / 2)
+            scale = side / (2.0 * self.radius)
+
+            def point(p, centre=centre, scale=scale, across=across, up=up):
+                return QPointF(centre.x() + p[across] * scale, centre.y() - p[up] * scale)
+
+            painter.setPen(QPen(QColor(128, 128, 140), 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(centre, side / 2, side / 2)
+            hatch = QRectF(centre.x() + side / 2 - 40, centre.y() - 8, 80, 16)
+            painter.drawText(hatch, Qt.AlignmentFlag.AlignCenter, "hatch ▸")
+            if self.path is None or len(self.path) == 0:
+                continue
+            line = QPainterPath(point(self.path[0]))
+            for p in self.path[1:]:
+                line.lineTo(point(p))
+            painter.setPen(QPen(QColor(255, 176, 64), 2.0))
+            painter.drawPath(line)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(point(self.path[0]), 4, 4)
+            painter.setBrush(QColor(255, 176, 64))
+            painter.drawEllipse(point(self.path[-1]), 3, 3)
+            if self.mark is not None:
+                m = point(self.mark)
+                painter.setPen(QPen(QColor(123, 216, 143), 2.0))
+                painter.drawLine(m + QPointF(-6, -6), m + QPointF(6, 6))
+                painter.drawLine(m + QPointF(-6, 6), m + QPointF(6, -6))
+        painter.end()
 
 
 # -- the window's action ---------------------------------------------------------------------

@@ -68,6 +68,8 @@ class AimResult:
     seconds: float  # wall-clock time of the solve
     baked_seconds: float = 0.0  # scene time simulated by the trials together
     trial_misses: list[float] = field(default_factory=list)
+    path: np.ndarray | None = None  # (N, 3) m: the mover from the cue to arrival, per frame
+    mark_position: tuple[float, float, float] | None = None  # where the mark is at arrival
 
     def apply(self, scene: Scene) -> Scene:
         """``scene`` with the cue's speed and direction set (any ``toward`` replaced)."""
@@ -163,6 +165,10 @@ def solve_aim(
         seconds=time.perf_counter() - started,
         baked_seconds=shooter.baked_seconds,
         trial_misses=shooter.misses,
+        path=_path(shooter, trajectory, arrival),
+        mark_position=tuple(
+            float(c) for c in mark.position(trajectory, arrival, shooter.start_position)
+        ),
     )
 
 
@@ -474,6 +480,14 @@ class _Shooter:
                 f"push would go {math.degrees(math.acos(float(direction @ normal))):.0f}° "
                 f"from straight out of {what})"
             )
+
+
+def _path(shooter, trajectory: Trajectory, arrival: float) -> np.ndarray:
+    """The mover's positions at each frame from the cue to arrival (both ends included)."""
+    rate = float(trajectory.frame_rate)
+    inside = np.arange(math.ceil(shooter.start * rate), math.floor(arrival * rate) + 1) / rate
+    times = [shooter.start, *(t for t in inside if shooter.start < t < arrival), arrival]
+    return np.array([shooter.position(trajectory, t) for t in times])
 
 
 def _why_missed(shooter, trajectory, mark, miss, arrival) -> str:
