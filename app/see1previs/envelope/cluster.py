@@ -56,6 +56,7 @@ class EnvelopeRun:
     workers: int
     cancelled: bool = False
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # processor time the workers spent on the samples done
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -108,7 +109,7 @@ def run_envelope(
     else:
         client = Client(scheduler)
     try:
-        done, cancelled, count = _collect(
+        done, cancelled, count, cpu = _collect(
             client, package, samples, seed, chunk_size, progress, should_cancel, started
         )
     finally:
@@ -126,6 +127,7 @@ def run_envelope(
         workers=count,
         cancelled=cancelled,
         seconds=time.perf_counter() - started,
+        cpu_seconds=cpu,
     )
 
 
@@ -146,13 +148,16 @@ def _collect(client, package, samples, seed, chunk_size, progress, should_cancel
         for indices in chunks(samples, count, chunk_size)
     ]
     done: list[dict] = []
+    cpu = 0.0
     cancelled = False
     first = time.perf_counter()
     for future in as_completed(futures):
         if should_cancel is not None and should_cancel():
             cancelled = True
             break
-        done.extend(future.result())
+        chunk = future.result()
+        done.extend(chunk["samples"])
+        cpu += chunk["cpu_seconds"]
         if progress is not None:
             elapsed = time.perf_counter() - started
             rate = len(done) / max(1e-9, time.perf_counter() - first)
@@ -160,7 +165,7 @@ def _collect(client, package, samples, seed, chunk_size, progress, should_cancel
             progress(Progress(len(done), samples, elapsed, remaining))
     if cancelled:
         client.cancel(futures)
-    return done, cancelled, count
+    return done, cancelled, count, cpu
 
 
 def _duration(seconds: float) -> str:
