@@ -106,6 +106,11 @@ def main() -> None:
             f"end for {2 * args.samples}; scaling 1 -> 2: {two['steady'] / per_core:.2f}x "
             "(goal >= 1.8x)"
         )
+        busy = two["run"].cpu_seconds / two["total"]
+        print(
+            f"  the 2 workers were on a processor {busy:.2f} cores on average over the run "
+            "(2.00 on an idle machine): the scaling is bounded by that"
+        )
         cpu_sample = one["run"].cpu_seconds / args.samples
         print(
             f"  processor time: {cpu_sample:.2f} s a sample on the worker vs {bake_cpu:.2f} s "
