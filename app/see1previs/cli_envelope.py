@@ -93,7 +93,8 @@ def summary_text(run) -> str:
     s = run.summary
     lines = [
         f"{run.scene.title}: {s['baked']} of {run.requested} samples baked "
-        f"(seed {run.seed}, {run.workers} workers, {run.seconds:.0f} s)"
+        f"(seed {run.seed}, {run.workers} worker{'' if run.workers == 1 else 's'}, "
+        f"{run.seconds:.0f} s)"
     ]
     for sample in s["failed"][:5]:
         lines.append(f"  sample {sample['index']} could not run: {sample['problem']}")
