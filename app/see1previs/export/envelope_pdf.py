@@ -151,7 +151,8 @@ def risk_rows(summary: dict) -> list[list[str]]:
 
 def _risk_table(summary: dict, styles) -> Table:
     header = ["Actor", "Risk", "Probability", "95 % interval", "Figures", "Driven most by"]
-    body = [[Paragraph(cell, styles["BodyText"]) for cell in row] for row in risk_rows(summary)]
+    rows = risk_rows(summary) or [["—", "no actor in this scene: no human risk", "", "", "", ""]]
+    body = [[Paragraph(cell, styles["BodyText"]) for cell in row] for row in rows]
     table = Table(
         [header, *body],
         colWidths=[22 * mm, 55 * mm, 25 * mm, 30 * mm, 70 * mm, 75 * mm],
