@@ -1,6 +1,7 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
 guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
-``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``, ``aim-result.png``).
+``cue-ghost.png``, ``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``,
+``aim-result.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -191,6 +192,7 @@ def blocking_screenshots(app, window, folder: Path) -> None:
         wait(app, lambda: tools.arrow.aim is not None)
         settle(app)
         save(viewport.grab(), folder / "cue-arrow.png")
+        ghost_screenshot(app, viewport, tools.arrow, folder / "cue-ghost.png")
         hold = next((c for c in session.scene.cues if c.type == "hold"), None)
         if hold is not None:
             session.select([hold.id])
@@ -205,6 +207,35 @@ def blocking_screenshots(app, window, folder: Path) -> None:
     session.set_time(0.0)
     settle(app)
     save(window.timeline_dock.grab(), folder / "cue-timeline.png")
+
+
+def ghost_screenshot(app, viewport, arrow, path: Path) -> None:
+    """The arrow's tip held mid-drag, turned toward the near wall, with the ghost path of
+    that push; let go without editing the scene."""
+    import numpy as np
+    from PySide6.QtCore import QPointF
+
+    tip, origin = np.array(arrow.tip_px()), np.array(viewport.project(arrow.origin))
+    out = tip - origin
+    # Toward the near wall, fast enough to reach it: the ghost shows the bounce.
+    turned = origin - 2.0 * out + 4.0 * np.array([out[1], -out[0]])
+    if not arrow.press(QPointF(*tip)):
+        return
+    for i in range(1, 7):
+        arrow.move(QPointF(*(tip + (turned - tip) * i / 6)))
+        settle(app, 0.05)
+    ghost = arrow.ghost
+    wait(
+        app,
+        lambda: (
+            ghost.failure is not None or (ghost.points is not None and ghost._shown == ghost._asked)
+        ),
+    )
+    settle(app)
+    save(viewport.grab(), path)
+    arrow.dragging = False  # let go without applying: the screenshot leaves the scene as it is
+    ghost.end()
+    arrow.refresh()
 
 
 if __name__ == "__main__":

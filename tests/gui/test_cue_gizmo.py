@@ -148,3 +148,56 @@ def test_right_click_on_an_actor_selects_her_and_offers_her_cues(qtbot, make_win
     assert window.cue_palette.actions["throw"] in add.actions()
     assert window.cue_palette.actions["hold"].isEnabled()
     menu.close()
+
+
+def test_dragging_a_push_off_tip_shows_a_ghost_path_that_follows_the_drag(qtbot, make_window):
+    window = make_window(BREAKFAST)
+    viewport = window.viewport
+    viewport.set_view("top")
+    click_outliner(qtbot, window, "ren-push")
+    arrow = viewport.cue_tools.arrow
+    wait_for_bake_of(qtbot, window)
+    qtbot.waitUntil(lambda: arrow.aim is not None and arrow.line.visible())
+    ghost = arrow.ghost
+    tip = arrow.tip_px()
+    origin = viewport.project(arrow.origin)
+    # Turn the arrow 90° on screen and lengthen it, holding the button down.
+    out = np.array(tip) - np.array(origin)
+    side = np.array([-out[1], out[0]]) * 1.5
+    end = np.array(origin) + side
+    view = viewport.view
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPointF(*tip).toPoint())
+    for i in range(1, 7):
+        at = np.array(tip) + (end - np.array(tip)) * i / 6
+        qtbot.mouseMove(view, QPointF(*at).toPoint())
+    assert arrow.dragging
+    qtbot.waitUntil(
+        lambda: ghost.points is not None and ghost._shown == ghost._asked, timeout=30000
+    )
+    assert ghost.line.visible() and ghost.failure is None
+    points = ghost.points
+    # It starts at Ren where the cue happens ...
+    assert np.linalg.norm(points[0] - arrow.origin) < 0.02
+    # ... and heads, on screen, where the arrow was dragged (not where it pointed before).
+    # Half a second after the push ends (later the wall and the air may bend it):
+    push = cue(window, "ren-push")
+    frame = round((push.duration + 0.5) * float(window.session.scene.frame_rate.fps))
+    first, later = viewport.project(points[0]), viewport.project(points[frame])
+    went = np.array(later) - np.array(first)
+    assert np.linalg.norm(went) > 10
+    dragged = np.array(viewport.project(cue_arrow_tip(arrow))) - np.array(origin)
+    before = out / np.linalg.norm(out)
+    cosine = went @ dragged / (np.linalg.norm(went) * np.linalg.norm(dragged))
+    assert cosine > 0.9 and abs(went @ before) / np.linalg.norm(went) < 0.5
+    # The drag never waited for the bakes: the arrow follows the mouse at once.
+    assert np.hypot(*(np.array(arrow.tip_px()) - end)) < 6
+    # Letting go removes the ghost; the real re-bake then draws the path.
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPointF(*end).toPoint())
+    assert not ghost.line.visible() and not ghost.active
+    assert cue(window, "ren-push").toward is None
+
+
+def cue_arrow_tip(arrow):
+    from see1previs.render.cue_arrow import tip
+
+    return tip(arrow.origin, arrow.aim)

@@ -828,5 +828,8 @@ class MainWindow(QMainWindow):
         for worker in (self.bake_worker, self.check_worker):
             worker.cancel()
             worker.wait()
+        tools = getattr(self.viewport, "cue_tools", None)
+        if tools is not None:
+            tools.arrow.ghost.shutdown()
         self.monitor.shutdown()
         self.autosaver.close()

@@ -172,6 +172,57 @@ def solve_aim(
     )
 
 
+GHOST_SECONDS = 2.5  # s: how far ahead a ghost path runs past the end of the push
+
+
+class GhostPath:
+    """The path one push-off or throw would give with a trial direction and speed.
+
+    While the director drags a cue's arrow, each request is a short partial bake resumed
+    from the cue's checkpoint (the same trials the solver runs) that stops
+    :data:`GHOST_SECONDS` after the push ends. Build it once per drag; it keeps its world
+    and checkpoint between requests, so use it from one thread at a time. A throw flies
+    free (the catches after it are left out, as in the solver's trials).
+    """
+
+    def __init__(
+        self,
+        scene: Scene,
+        cue_id: str,
+        *,
+        scene_dir: Path | None = None,
+        world: World | None = None,
+        previous: BakeMemory | None = None,
+        seconds: float = GHOST_SECONDS,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> None:
+        index, _cue_found = _cue(scene, cue_id)
+        if world is None:
+            from see1previs.physics.simulation import prepare_world
+
+            world = prepare_world(scene, scene_dir)
+        self.shooter = _Shooter(scene, index, world, previous, should_cancel)
+        self.seconds = float(seconds)
+
+    @property
+    def start(self) -> np.ndarray:
+        """Where the mover is at the cue's time."""
+        return np.asarray(self.shooter.start_position, dtype=float)
+
+    def path(
+        self, direction, speed: float, should_cancel: Callable[[], bool] | None = None
+    ) -> np.ndarray:
+        """(N, 3) m: the mover at each frame from the cue's time on, pushed or thrown at
+        ``speed`` (m/s, a throw's relative to the hand) along ``direction``."""
+        shooter = self.shooter
+        shooter.should_cancel = should_cancel
+        d = np.asarray(direction, dtype=float)
+        d = d / max(float(np.linalg.norm(d)), 1e-12)
+        end = min(float(shooter.scene.duration), shooter.start + shooter.lead + self.seconds)
+        trajectory = shooter.trial(shooter.carried + float(speed) * d, end)
+        return _path(shooter, trajectory, end)
+
+
 # ---- the two kinds of aim ------------------------------------------------------------------
 
 
@@ -573,4 +624,4 @@ def _speed_limit(scene: Scene, cue) -> tuple[float, str]:
     return float(format_limit), f"the {format_limit:g} m/s a {cue.type.replace('_', '-')} may have"
 
 
-__all__ = ["AimError", "AimResult", "solve_aim"]
+__all__ = ["AimError", "AimResult", "GhostPath", "solve_aim"]

@@ -5,6 +5,11 @@ at the body where it is at the cue's time and shows where the cue sends it, with
 in m/s (and the target) written at its tip. Drag the tip: direction and speed follow the
 mouse in the plane facing the viewer; near another actor's or a prop's direction it snaps to
 "toward <target>". Letting go is one undoable edit (:mod:`see1previs.render.cue_arrow`).
+While a push-off's or a throw's tip is dragged, a translucent ghost line shows the path the
+body would take with that push: short partial bakes from the cue's checkpoint
+(:class:`~see1previs.physics.aim.GhostPath`) run in a background worker, one at a time, the
+newest direction asked next and results for older ones dropped; it goes when the drag ends
+(the re-bake then draws the real path).
 
 :class:`PickMode` — an inspector field asks the viewport for a value: the candidates are
 marked (only fixtures within reach for a hold), the heads-up line says what to pick, a click
@@ -28,6 +33,8 @@ from see1previs.core import commands as cmd
 from see1previs.core.scene_cues import ImpulseCue, PushOffCue, ThrowCue
 from see1previs.gui.qt_events import listen
 from see1previs.gui.viewport import navigation
+from see1previs.gui.workers import Worker
+from see1previs.physics.aim import GhostPath
 from see1previs.physics.cue_defaults import Moment
 from see1previs.render import cue_arrow, manipulation
 from see1previs.session.session import Session
@@ -47,6 +54,7 @@ PICK_PX = 24.0  # how near a candidate's marker a click picks it
 ARROW_RGBA = (1.0, 0.78, 0.25, 1.0)
 SNAPPED_RGBA = (0.35, 0.85, 0.45, 1.0)
 CANDIDATE_RGBA = (0.3, 0.9, 1.0, 0.9)
+GHOST_RGBA = (0.55, 0.85, 1.0, 0.7)  # as the rehearsal window's ghost line
 MAX_SPEED = {"push_off": 4.0, "throw": 15.0, "impulse": 10.0}
 
 
@@ -77,6 +85,7 @@ class CueArrow(QObject):
         self.dragging = False
         self._press_ray = None
         self._press_tip = np.zeros(3)
+        self.ghost = GhostLine(viewport, session)
         listen(self, session.selection_changed, lambda ids: self.refresh())
         listen(self, session.scene_changed, lambda scene: self.refresh())
         listen(self, session.baked, lambda result: self.refresh())
@@ -186,6 +195,9 @@ class CueArrow(QObject):
         self.dragging = True
         self._press_ray = self.viewport._ray(pos.x(), pos.y())
         self._press_tip = cue_arrow.tip(self.origin, self.aim)
+        cue = self.cue()
+        if isinstance(cue, PushOffCue | ThrowCue):
+            self.ghost.begin(cue.id)
         return True
 
     def move(self, pos: QPointF) -> None:
@@ -202,16 +214,128 @@ class CueArrow(QObject):
             self.origin, self._press_tip + shift, self.targets(cue, moment), MAX_SPEED[cue.type]
         )
         self._draw()
+        self.ghost.request(self.aim.direction, self.aim.speed)
 
     def release(self, pos: QPointF) -> None:
         if not self.dragging:
             return
         self.move(pos)
         self.dragging = False
+        self.ghost.end()
         cue = self.cue()
         if cue is not None and self.aim is not None:
             apply_aim(self.session, cue, self.aim)
         self.refresh()
+
+
+class GhostLine(QObject):
+    """The ghost path of a push-off or throw while its arrow is dragged.
+
+    Requests are throttled: while a partial bake runs, only the newest direction waits, and
+    it is asked as soon as the running one ends (a drag never cancels the bake it waits for,
+    so the line keeps up while the mouse moves). A result for a request older than the
+    newest shown one, or arriving after the drag ended, is dropped.
+    """
+
+    def __init__(self, viewport, session: Session) -> None:
+        super().__init__(viewport)
+        self.viewport = viewport
+        self.session = session
+        self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=GHOST_RGBA, width=3.0,
+                                      mode="line_strip", antialias=True)  # fmt: skip
+        # Over everything (as the arrow), so the actor's own body does not hide its start.
+        self.line.setGLOptions(ON_TOP)
+        self.ticks = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=GHOST_RGBA, size=7.0)
+        self.ticks.setGLOptions(ON_TOP)
+        for item in (self.line, self.ticks):
+            item.setDepthValue(25)
+            item.setVisible(False)
+            viewport.view.addItem(item)
+        self.worker = Worker("ghost-path", self)
+        self.worker.finished.connect(self._arrived)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(lambda token: self._next())
+        self.cue_id: str | None = None
+        self.points: np.ndarray | None = None  # the path drawn now
+        self.failure: str | None = None  # why the last request gave no path
+        self._preview: GhostPath | None = None
+        self._preview_for = None  # the (scene, cue id) the preview was built for
+        self._wanted: tuple[int, np.ndarray, float] | None = None
+        self._asked = 0  # number of the newest request
+        self._shown = 0  # number of the request whose path is drawn
+
+    @property
+    def active(self) -> bool:
+        return self.cue_id is not None
+
+    def begin(self, cue_id: str) -> None:
+        self.cue_id = cue_id
+        self.failure = None
+
+    def request(self, direction, speed: float) -> None:
+        """Ask for the path with this push; the newest request wins."""
+        if self.cue_id is None:
+            return
+        self._asked += 1
+        self._wanted = (self._asked, np.array(direction, dtype=float), float(speed))
+        if not self.worker.busy:
+            self._next()
+
+    def end(self) -> None:
+        """The drag ended: drop the line and anything still asked."""
+        self.cue_id = None
+        self._wanted = None
+        self.points = None
+        self.line.setVisible(False)
+        self.ticks.setVisible(False)
+        self.viewport.view.update()
+
+    def _next(self) -> None:
+        if self._wanted is None or self.cue_id is None:
+            return
+        number, direction, speed = self._wanted
+        self._wanted = None
+        session = self.session
+        scene, cue_id, scene_dir = session.scene, self.cue_id, session.scene_dir
+        memory = session.bake.memory if session.bake is not None else None
+        key = (scene, cue_id)
+
+        def job(progress, should_cancel):
+            # Only this worker's thread touches the preview (one job at a time).
+            if self._preview is None or self._preview_for != key:
+                self._preview = None
+                self._preview = GhostPath(
+                    scene, cue_id, scene_dir=scene_dir, previous=memory,
+                    should_cancel=should_cancel,
+                )  # fmt: skip
+                self._preview_for = key
+            return self._preview.path(direction, speed, should_cancel)
+
+        self.worker.submit(number, job)
+
+    def _arrived(self, number, points) -> None:
+        if self.cue_id is not None and number > self._shown:
+            self._shown = number
+            self.points = np.asarray(points, dtype=float)
+            self.failure = None
+            self.line.setData(pos=self.points, color=GHOST_RGBA)
+            # A dot every half second of scene time, so the spacing shows the speed.
+            rate = float(self.session.scene.frame_rate.fps)
+            step = max(1, round(rate / 2))
+            self.ticks.setData(pos=self.points[::step], color=GHOST_RGBA)
+            self.line.setVisible(True)
+            self.ticks.setVisible(True)
+            self.viewport.view.update()
+        self._next()
+
+    def _failed(self, number, exc) -> None:
+        self.failure = str(exc)
+        self._next()
+
+    def shutdown(self) -> None:
+        self.end()
+        self.worker.cancel()
+        self.worker.wait()
 
 
 def apply_aim(session: Session, cue, aim: cue_arrow.Aim) -> bool:
