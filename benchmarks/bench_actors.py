@@ -15,6 +15,8 @@ import time
 import mujoco
 import numpy as np
 
+from legacy_model import legacy_model, start_like  # benchmarks/ is on the path as a script
+from legacy_model import raw_step_rate as legacy_rate
 from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
@@ -83,6 +85,8 @@ def main() -> None:
     for _ in range(steps):
         mujoco.mj_step(model, data)
     raw = DURATION / (time.perf_counter() - started)
+    world.reset()
+    legacy = legacy_rate(legacy_model(world), DURATION / 4, start_like(world))
     started = time.perf_counter()
     trajectory = bake(scene, world=world)
     ours = DURATION / (time.perf_counter() - started)
@@ -92,6 +96,8 @@ def main() -> None:
     print(f"  bake      {ours:6.1f}x real time (target >= {TARGET_X:g}x)")
     print(f"  raw step  {raw:6.1f}x real time")
     print(f"  ratio     {ours / raw:6.2f} (bake / raw mj_step)")
+    print(f"  old model {legacy:6.1f}x real time (raw mj_step, tiles and MuJoCo's contact)")
+    print(f"  vs old    {ours / legacy:6.2f} (bake / raw mj_step of the old model)")
     print(f"  cue outcomes: {sorted(outcomes)}; {len(trajectory.contacts)} contact episodes")
 
 

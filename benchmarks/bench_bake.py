@@ -1,5 +1,6 @@
 """Bake throughput per demo scene: simulated seconds per wall second, and our bake as a ratio
-of a raw ``mj_step`` loop on the same compiled model.
+of a raw ``mj_step`` loop on the same compiled model and on the model the scene compiled to
+before contact forces in newtons (all wall tiles, MuJoCo's contact: ``legacy_model.py``).
 
 Run: ``make bench`` (or ``python benchmarks/bench_bake.py [scene ...]``). Figures vary with
 machine load; run on a quiet machine and compare ratios rather than absolute times.
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import mujoco
 
+from legacy_model import legacy_model, start_like  # benchmarks/ is on the path as a script
+from legacy_model import raw_step_rate as legacy_rate
 from see1previs.core.scenefile import load_scene
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
@@ -41,6 +44,8 @@ def measure(name: str) -> dict[str, float]:
     world = prepare_world(scene, path.parent)
     build = time.perf_counter() - started
     raw = raw_step_rate(world, scene.duration)
+    world.reset()
+    legacy = legacy_rate(legacy_model(world), min(scene.duration, 10.0), start_like(world))
     started = time.perf_counter()
     trajectory = bake(scene, world=world)
     wall = time.perf_counter() - started
@@ -51,6 +56,8 @@ def measure(name: str) -> dict[str, float]:
         "realtime_x": ours,
         "raw_realtime_x": raw,
         "ratio": ours / raw,
+        "legacy_x": legacy,
+        "ratio_legacy": ours / legacy,
         "frames": trajectory.frame_count,
         "geoms": world.model.ngeom,
     }
@@ -63,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mujoco {mujoco.__version__}; RK4, 2 ms step unless the scene says otherwise")
     header = (
         f"{'scene':<14} {'build s':>8} {'bake s':>8} {'x realtime':>11} "
-        f"{'raw mj_step x':>14} {'ratio':>6} {'target':>8}"
+        f"{'raw mj_step x':>14} {'ratio':>6} {'old model x':>12} {'vs old':>7} {'target':>8}"
     )
     print(header)
     print("-" * len(header))
@@ -75,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f">= {target:g}x " + ("ok" if r["realtime_x"] >= target else "MISSED")
         print(
             f"{name:<14} {r['build_s']:8.2f} {r['bake_s']:8.2f} {r['realtime_x']:11.1f} "
-            f"{r['raw_realtime_x']:14.1f} {r['ratio']:6.2f} {verdict:>8}"
+            f"{r['raw_realtime_x']:14.1f} {r['ratio']:6.2f} {r['legacy_x']:12.1f} "
+            f"{r['ratio_legacy']:7.2f} {verdict:>8}"
         )
         sys.stdout.flush()
     return 0

@@ -5,10 +5,11 @@ direction with a random spin (up to 20 rad/s per axis) and a random restitution 
 air drag off, for ``--seconds`` of scene time. One compiled model per shape class is reused:
 its state is reset and the body's restitution written into the model between launches.
 
-Printed: launches, bodies that escaped (centre behind the wall at the end, or ever more than
-the bake guard's tolerance behind it), the deepest surface penetration into the wall, the
-deepest centre excursion behind it, and every bounce that came away with more kinetic energy
-than it brought (relative gain > 1e-6), with the worst ratio. Run:
+Printed: launches, bodies that escaped (centre ever more than the bake guard's tolerance
+behind the wall), the deepest surface penetration into the wall, the deepest centre
+excursion behind it (checked at every step, mid-bounce included), and every bounce that
+came away with more kinetic energy than it brought (relative gain > 1e-6), with the worst
+ratio. Run:
 
     .venv/bin/python benchmarks/bench_containment.py --launches 10000
 """
@@ -104,6 +105,10 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
     deepest_centre = -np.inf
     for _ in range(round(seconds / model.opt.timestep)):
         mujoco.mj_step(model, data)
+        centre = data.xipos[handle.body_id]
+        if np.linalg.norm(centre) > stats["safe_radius"]:
+            behind = -float(world.station.clearance(centre))
+            deepest_centre = max(deepest_centre, behind)
         if touch_count(model, data):
             stats["penetration"] = max(stats["penetration"], deepest_touch(model, data))
             in_contact = True
@@ -117,13 +122,11 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
                 stats["gains"] += 1
             stats["worst_ratio"] = max(stats["worst_ratio"], ratio)
             energy_before = energy_after
-        centre = data.xipos[handle.body_id]
-        if np.linalg.norm(centre) > stats["safe_radius"]:
-            behind = -float(world.station.clearance(centre))
-            deepest_centre = max(deepest_centre, behind)
     stats["centre_behind"] = max(stats["centre_behind"], deepest_centre)
-    final = -float(world.station.clearance(data.xipos[handle.body_id]))
-    if final > 0.0 or deepest_centre > ESCAPE_TOLERANCE:
+    # Escaped as the bake guard judges it: the centre ever more than ESCAPE_TOLERANCE behind
+    # the (faceted) wall. A thin body ending mid-bounce may have its centre a little behind
+    # the facets; one that left for good is metres out.
+    if deepest_centre > ESCAPE_TOLERANCE:
         stats["escaped"] += 1
 
 

@@ -207,6 +207,8 @@ def farthest_point(
     for geom in range(start, start + model.body_geomnum[body]):
         if model.geom_user[geom, 0] != marker:
             continue
+        if np.linalg.norm(data.geom_xpos[geom]) + model.geom_rbound[geom] < radius:
+            continue  # its bounding sphere is inside the wall: it cannot touch
         points = _candidate_points(model, data, geom)
         round_radius = (
             float(model.geom_size[geom, 0]) if int(model.geom_type[geom]) in ROUND else 0.0

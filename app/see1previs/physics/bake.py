@@ -33,6 +33,7 @@ from see1previs.core import quaternion as quat
 from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import ImpulseCue, Scene, SpinCue
 from see1previs.core.scene_cues import ACTOR_CUE_TYPES
+from see1previs.physics import contact_forces
 from see1previs.physics.bake_guard import BakeGuard
 from see1previs.physics.bake_guard import BakeUnstableError as BakeUnstableError  # callers
 from see1previs.physics.blocking_runtime import ActorCues
@@ -162,6 +163,9 @@ def bake(
     return trajectory
 
 
+STATE = mujoco.mjtState.mjSTATE_INTEGRATION
+
+
 def _run(
     world: World,
     scene: Scene,
@@ -232,11 +236,32 @@ def _run(
         if data.ncon or data.userdata[0] or recorder.active:  # contacts or sphere-wall touches
             recorder.observe(model, data, data.time, length, qvel_before)
 
+    touched = contact_forces.TOUCHED_SLOT
+    quiet_runs = model.nuserdata > touched
+    saved = np.empty(mujoco.mj_stateSize(model, STATE))
+
+    def steps(count: int) -> None:
+        """``count`` whole steps: in one call to MuJoCo while nothing touches or acts.
+
+        Touches must be recorded step by step, so if any force evaluation of the run saw
+        one, the run is undone and stepped again one by one (same state, same result).
+        """
+        busy = recorder.active or (actor_cues is not None and actor_cues.busy)
+        if count > 1 and quiet_runs and not busy:
+            mujoco.mj_getState(model, data, saved, STATE)
+            data.userdata[touched] = 0.0
+            started = data.time
+            mujoco.mj_step(model, data, count)
+            if data.userdata[touched] == 0.0:
+                guard.after_step(data, started)
+                return
+            mujoco.mj_setState(model, data, saved, STATE)
+        for _ in range(count):
+            step(dt)
+
     def advance_to(target: float) -> None:
         """Step until data.time == target exactly (the last step may be shorter)."""
-        whole = math.floor((target - data.time) / dt + 1e-9)
-        for _ in range(whole):
-            step(dt)
+        steps(math.floor((target - data.time) / dt + 1e-9))
         rest = target - data.time
         if rest > 1e-9 * dt:
             step(rest)
@@ -289,8 +314,12 @@ def _run(
                 _apply_cue(world, cue)
             guard.cue_acted()
             cue_index += 1
-        while data.time + dt <= t + tolerance:
-            step(dt)
+        # The whole steps before the frame (the same sums MuJoCo makes of its clock).
+        count, clock = 0, data.time
+        while clock + dt <= t + tolerance:
+            clock += dt
+            count += 1
+        steps(count)
         next_cue = cues[cue_index][0] if cue_index < len(cues) else math.inf
         if t - data.time <= tolerance:
             capture(raw_before[frame])

@@ -52,7 +52,7 @@ from see1previs.physics import analytic_wall
 CONTACT_DURATION_STEPS = 8  # a head-on bounce of equal masses spans this many steps
 GAP = 10.0  # m; contacts closer than 0 are found, and none ever reaches MuJoCo's solver
 MARKER = 7301.0  # first user number of a geom whose contacts this module handles
-USER_SIZE = 3  # (marker, damping ratio, natural frequency ω₀ in rad/s)
+USER_SIZE = 4  # (marker, damping ratio, natural frequency ω₀ in rad/s, surface group)
 # data.userdata reports what pushed, for the contact report: [0] the number of wall touches,
 # then WALL_RECORD numbers per touch (geom, normal force, point xyz, depth), then from
 # FORCES_AT the normal force of each of MuJoCo's contacts (index as in data.contact).
@@ -61,19 +61,24 @@ WALL_RECORD = 6
 FORCES_AT = 1 + WALL_SLOTS * WALL_RECORD
 FORCE_SLOTS = 256
 USERDATA_SIZE = FORCES_AT + FORCE_SLOTS
+# One more slot, never cleared by the callback: set to 1 whenever a force evaluation sees any
+# contact or wall touch. The bake clears it before running steps in one call, and redoes
+# them one by one (to record each touch) if it was set.
+TOUCHED_SLOT = USERDATA_SIZE
 FRICTION_RATE = 1.0  # cap of the regularised friction damper: c_t ≤ m_eff·FRICTION_RATE/dt
 DAMPING_RATE = 2.2  # cap of the normal damper, c ≤ m_eff·DAMPING_RATE/dt: RK4 stays stable
-MERGE_DISTANCE = 0.01  # m; touches of the same two bodies closer than this are one contact
 MAX_DAMPING_RATIO = 2.8  # restitution ≈ 0.04; anything asked lower bounces like this
 
 
 def contact_geom_kwargs(
-    restitution: float, friction: float, priority: int, timestep: float
+    restitution: float, friction: float, priority: int, timestep: float, group: int = 0
 ) -> dict:
     """MjSpec geom attributes that hand a geom's contacts to this module.
 
     ω₀ is fixed from the scene's time step here, not read from the model's time step when
     the force is computed, so a shortened last step before a frame does not stiffen a bounce.
+    ``group`` names the surface a static geom belongs to (1 the wall's tiles, 2 + k fixture
+    k); a moving body's geoms are 0 and their surface is their body (see :func:`_acts`).
     """
     return {
         "priority": priority,
@@ -84,6 +89,7 @@ def contact_geom_kwargs(
             MARKER,
             damping_ratio_for_restitution(restitution),
             natural_frequency(timestep),
+            float(group),
         ],
     }
 
@@ -91,7 +97,7 @@ def contact_geom_kwargs(
 def prepare_spec(spec: mujoco.MjSpec) -> None:
     """Room for the per-geom numbers and the reported normal forces."""
     spec.nuser_geom = USER_SIZE
-    spec.nuserdata = USERDATA_SIZE
+    spec.nuserdata = USERDATA_SIZE + 1
 
 
 # ---- restitution ---------------------------------------------------------------------------
@@ -179,6 +185,8 @@ def apply_contact_forces(model: mujoco.MjModel, data: mujoco.MjData) -> None:
         return
     push = _Pusher(model, data)
     data.userdata[: min(model.nuserdata, USERDATA_SIZE)] = 0.0
+    if data.ncon and model.nuserdata > TOUCHED_SLOT:
+        data.userdata[TOUCHED_SLOT] = 1.0
     wall = analytic_wall.read_wall(model)
     if wall is not None:
         radius, wall_friction, openings = wall
@@ -195,6 +203,8 @@ def apply_contact_forces(model: mujoco.MjModel, data: mujoco.MjData) -> None:
             f_n = push(0, body, point, -point / distance, depth, zeta, omega, mu)
             if model.nuserdata >= USERDATA_SIZE:
                 touches = _record_touch(data, touches, geom, f_n, point, depth)
+            if model.nuserdata > TOUCHED_SLOT:
+                data.userdata[TOUCHED_SLOT] = 1.0
     for i in range(data.ncon):
         if not _acts(model, data, i):
             continue
@@ -287,24 +297,36 @@ def _marked_touch(model: mujoco.MjModel, data: mujoco.MjData, i: int) -> bool:
     )
 
 
-def _acts(model: mujoco.MjModel, data: mujoco.MjData, i: int) -> bool:
-    """Contact i pushes, unless it repeats a deeper touch of the same two bodies nearby.
+def _surface(model: mujoco.MjModel, geom: int) -> int:
+    """Which surface a geom is part of: its body, or for static geoms its group (negative)."""
+    body = int(model.geom_bodyid[geom])
+    return body if body != 0 else -int(model.geom_user[geom, 3])
 
-    Where wall tiles meet (a geodesic vertex is shared by six, and tiles overlap at their
-    seams), one corner touching the wall is found once per tile; counted once each it would
-    be a spring six times as stiff as any other bounce.
+
+def _touch_key(model: mujoco.MjModel, contact) -> tuple[int, int]:
+    a, b = _surface(model, int(contact.geom[0])), _surface(model, int(contact.geom[1]))
+    return (a, b) if a < b else (b, a)
+
+
+def _acts(model: mujoco.MjModel, data: mujoco.MjData, i: int) -> bool:
+    """Contact i pushes if it is the deepest touch between its two surfaces.
+
+    MuJoCo may report one touch of two surfaces as several contacts, and how many depends on
+    the pose: a box corner where six wall tiles meet is found once per tile, a capsule lying
+    along a handrail gets a second contact that appears already 6 mm deep. Counted each, they
+    are springs that switch on mid-bounce and pump energy in (×1.13 measured). The deepest
+    contact's depth changes continuously, so one spring per pair of surfaces on it has a
+    potential. A surface is a moving body, the wall, or one fixture.
     """
     if not _marked_touch(model, data, i):
         return False
     contact = data.contact[i]
-    bodies = sorted((model.geom_bodyid[contact.geom[0]], model.geom_bodyid[contact.geom[1]]))
+    key = _touch_key(model, contact)
     for j in range(data.ncon):
         if j == i or not _marked_touch(model, data, j):
             continue
         other = data.contact[j]
-        if sorted((model.geom_bodyid[other.geom[0]], model.geom_bodyid[other.geom[1]])) != bodies:
-            continue
-        if np.linalg.norm(other.pos - contact.pos) >= MERGE_DISTANCE:
+        if _touch_key(model, other) != key:
             continue
         if other.dist < contact.dist or (other.dist == contact.dist and j < i):
             return False
@@ -359,7 +381,6 @@ def _load_native():
         float(CONTACT_DURATION_STEPS),
         FRICTION_RATE,
         DAMPING_RATE,
-        MERGE_DISTANCE,
         WALL_SLOTS,
         WALL_RECORD,
         FORCES_AT,

@@ -343,7 +343,7 @@ def _add_interior(
     """
     interior_kwargs = {
         **contact_forces.contact_geom_kwargs(
-            DEFAULT_RESTITUTION_INTERIOR, WALL_FRICTION, priority=0, timestep=timestep
+            DEFAULT_RESTITUTION_INTERIOR, WALL_FRICTION, priority=0, timestep=timestep, group=1
         ),
         "rgba": [0.6, 0.6, 0.65, 1.0],
     }
@@ -364,7 +364,7 @@ def _add_interior(
             name=name, type=mujoco.mjtGeom.mjGEOM_MESH, meshname=name, **interior_kwargs
         )
         owners.append((name, "station"))
-    _add_fixture_pieces(spec, station, pieces, interior_kwargs, owners)
+    _add_fixture_pieces(spec, station, pieces, timestep, owners)
 
 
 def add_wall_visuals(spec: mujoco.MjSpec, station: Station) -> None:
@@ -387,10 +387,22 @@ def add_wall_visuals(spec: mujoco.MjSpec, station: Station) -> None:
         )
 
 
-def _add_fixture_pieces(spec, station: Station, pieces, interior_kwargs, owners) -> None:
-    """The fixtures' convex pieces as static geoms of the world body."""
+def _add_fixture_pieces(spec, station: Station, pieces, timestep: float, owners) -> None:
+    """The fixtures' convex pieces as static geoms of the world body, one surface each."""
+    groups: dict[str, int] = {"station": 1}
     for part_index, (part, part_pieces) in enumerate(zip(station.parts, pieces.parts, strict=True)):
         owner = f"station:{part.fixture_id}" if part.fixture_id else "station"
+        groups.setdefault(owner, len(groups) + 1)
+        interior_kwargs = {
+            **contact_forces.contact_geom_kwargs(
+                DEFAULT_RESTITUTION_INTERIOR,
+                WALL_FRICTION,
+                priority=0,
+                timestep=timestep,
+                group=groups[owner],
+            ),
+            "rgba": [0.6, 0.6, 0.65, 1.0],
+        }
         for piece_index, piece in enumerate(part_pieces):
             name = f"{STATION_BODY_PREFIX}part{part_index}_{piece_index}"
             spec.add_mesh(name=name, uservert=np.asarray(piece).ravel().tolist())

@@ -35,13 +35,12 @@ static double marker = 0.0;
 static double duration_steps = 8.0;
 static double friction_rate = 1.0;
 static double damping_rate = 1.6;
-static double merge_distance = 0.01;
 static int wall_slots = 0;
 static int wall_record = 6;
 static int forces_at = 0;
 static int force_slots = 0;
 static int userdata_size = 0;
-static const int user_size = 3; /* marker, damping ratio, natural frequency */
+static const int user_size = 4; /* marker, damping ratio, natural frequency, surface group */
 
 static double pair_zeta(const mjModel* m, int g1, int g2) {
   int p1 = m->geom_priority[g1], p2 = m->geom_priority[g2];
@@ -60,21 +59,25 @@ static int marked_touch(const mjModel* m, const mjData* d, int i) {
   return c->efc_address < 0 && marked(m, c->geom[0]) && marked(m, c->geom[1]) && c->dist < 0.0;
 }
 
-/* Contact i pushes unless it repeats a deeper touch of the same two bodies nearby (where
- * wall tiles meet, one corner is found once per tile). */
+/* Which surface a geom is part of: its body, or for static geoms its group (negative). */
+static int surface(const mjModel* m, int geom) {
+  int body = m->geom_bodyid[geom];
+  return body != 0 ? body : -(int)m->geom_user[geom * m->nuser_geom + 3];
+}
+
+/* Contact i pushes if it is the deepest touch between its two surfaces
+ * (contact_forces._acts says why). */
 static int acts(const mjModel* m, const mjData* d, int i) {
   if (!marked_touch(m, d, i)) return 0;
   const mjContact* c = d->contact + i;
-  int a1 = m->geom_bodyid[c->geom[0]], a2 = m->geom_bodyid[c->geom[1]];
+  int a1 = surface(m, c->geom[0]), a2 = surface(m, c->geom[1]);
   int lo = a1 < a2 ? a1 : a2, hi = a1 < a2 ? a2 : a1;
   for (int j = 0; j < d->ncon; j++) {
     if (j == i || !marked_touch(m, d, j)) continue;
     const mjContact* o = d->contact + j;
-    int o1 = m->geom_bodyid[o->geom[0]], o2 = m->geom_bodyid[o->geom[1]];
+    int o1 = surface(m, o->geom[0]), o2 = surface(m, o->geom[1]);
     int olo = o1 < o2 ? o1 : o2, ohi = o1 < o2 ? o2 : o1;
     if (olo != lo || ohi != hi) continue;
-    double dx = o->pos[0] - c->pos[0], dy = o->pos[1] - c->pos[1], dz = o->pos[2] - c->pos[2];
-    if (sqrt(dx * dx + dy * dy + dz * dz) >= merge_distance) continue;
     if (o->dist < c->dist || (o->dist == c->dist && j < i)) return 0;
   }
   return 1;
@@ -201,6 +204,10 @@ static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall
   for (int geom = start; geom < start + m->body_geomnum[body]; geom++) {
     if (!marked(m, geom)) continue;
     const mjtNum* centre = d->geom_xpos + 3 * geom;
+    /* nothing of a geom whose bounding sphere is inside the sphere wall can touch it */
+    double reach = sqrt(centre[0] * centre[0] + centre[1] * centre[1] + centre[2] * centre[2]) +
+                   m->geom_rbound[geom];
+    if (reach < wall[0]) continue;
     const mjtNum* rot = d->geom_xmat + 9 * geom; /* row-major: column k is rot[k], rot[3+k].. */
     const mjtNum* size = m->geom_size + 3 * geom;
     double p[3];
@@ -283,6 +290,9 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
   if (report) {
     for (int i = 0; i < userdata_size; i++) d->userdata[i] = 0.0;
   }
+  /* the sticky "something touched" slot after the report (contact_forces.TOUCHED_SLOT) */
+  int sticky = m->nuserdata > userdata_size;
+  if (sticky && d->ncon > 0) d->userdata[userdata_size] = 1.0;
   mjtNum* work = (mjtNum*)malloc(sizeof(mjtNum) * 8 * (size_t)(nv > 0 ? nv : 1));
   if (work == NULL) return;
   Scratch scratch = {work, work + 3 * nv, work + 6 * nv, work + 7 * nv};
@@ -302,6 +312,7 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
       double omega = m->geom_user[geom * m->nuser_geom + 2];
       double f_n = push(m, d, &scratch, 0, body, point, normal, depth, zeta, omega, mu);
       if (report) record_touch(d, &touches, geom, f_n, point, depth);
+      if (sticky) d->userdata[userdata_size] = 1.0;
     }
   }
   for (int i = 0; i < d->ncon; i++) {
@@ -322,9 +333,9 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
 
 static PyObject* configure(PyObject* self, PyObject* args) {
   unsigned long long jac_address, solve_address;
-  if (!PyArg_ParseTuple(args, "KKdddddiiii", &jac_address, &solve_address, &marker,
-                        &duration_steps, &friction_rate, &damping_rate, &merge_distance,
-                        &wall_slots, &wall_record, &forces_at, &force_slots)) {
+  if (!PyArg_ParseTuple(args, "KKddddiiii", &jac_address, &solve_address, &marker,
+                        &duration_steps, &friction_rate, &damping_rate, &wall_slots,
+                        &wall_record, &forces_at, &force_slots)) {
     return NULL;
   }
   userdata_size = forces_at + force_slots;
@@ -366,7 +377,7 @@ static PyObject* header_version(PyObject* self, PyObject* unused) {
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(mj_jac, mj_solveM, marker, duration_steps, friction_rate, damping_rate, "
-     "merge_distance, wall_slots, wall_record, forces_at, force_slots): MuJoCo function addresses and the model's constants."},
+     "wall_slots, wall_record, forces_at, force_slots): MuJoCo function addresses and the model's constants."},
     {"measure_wall", measure_wall, METH_VARARGS,
      "measure_wall(model_address, data_address): report the wall touches, no forces."},
     {"callback_address", callback_address, METH_NOARGS,
