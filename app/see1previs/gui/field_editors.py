@@ -45,6 +45,7 @@ from see1previs.core.scene_cameras import Camera, FixedRig
 from see1previs.core.scene_cues import HoldCue, PushOffCue, ThrowCue
 from see1previs.gui.field_choices import Choices, choices_for, resolve
 from see1previs.gui.icons import icon
+from see1previs.physics import materials
 from see1previs.physics.cue_defaults import Moment
 
 TIME_FIELDS = ("time", "until", "start", "end")
@@ -203,6 +204,45 @@ class ZoomSlider(QWidget):
             on_value(float(self.edit.text()))
         except ValueError:
             on_refuse(f"'{self.edit.text()}' is not a number of millimetres")
+
+
+CUSTOM_MATERIAL = "Custom (the numbers below)"
+
+
+def material_preset_box(inspector, path: tuple, material) -> ChoiceBox:
+    """A searchable drop-down of named materials (:mod:`see1previs.physics.materials`) for a
+    prop's ``material`` at ``path``: choosing one sets restitution and friction as one edit;
+    numbers that match no preset show as Custom."""
+    entries = [(p.name, p.id) for p in materials.PRESETS]  # the numbers show just below
+    entries.append((CUSTOM_MATERIAL, None))
+    found = materials.preset_for(material.restitution, material.friction)
+
+    def choose(preset_id) -> None:
+        if preset_id is None:
+            return  # Custom: the numbers are edited in their own fields
+        chosen = materials.preset(preset_id)
+        inspector.commit_many(
+            path, {"restitution": chosen.restitution, "friction": chosen.friction}
+        )
+
+    box = ChoiceBox(
+        Choices(entries, "a material"),
+        found.id if found is not None else None,
+        choose,
+        lambda reason: inspector.show_problem((*path, "preset"), reason),
+    )
+    box.setToolTip(
+        f"{found.name}: {found.source}"
+        if found is not None
+        else "Restitution and friction typed in (no named material has these numbers)"
+    )
+    for index, preset in enumerate(materials.PRESETS):
+        box.setItemData(
+            index,
+            f"Restitution {preset.restitution:g}, friction {preset.friction:g} — {preset.source}",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+    return box
 
 
 def shown_unit(editor: QWidget, unit: str) -> str:

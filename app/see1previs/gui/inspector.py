@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from see1previs.core import commands as cmd
+from see1previs.core.scene import Material
 from see1previs.core.scene_cues import PushOffCue, ThrowCue
 from see1previs.gui import field_editors
 from see1previs.gui.qt_events import listen
@@ -187,6 +188,8 @@ class Inspector(QWidget):
                 heading.setObjectName("heading")
                 heading.setToolTip(description)
                 grid.addWidget(heading, self._next_row(), 0, 1, 3)
+                if isinstance(child, Material):  # a named material fills both numbers
+                    self._add_material_preset(grid, child, path, depth + 1)
                 self._add_fields(grid, child, value, path, depth + 1)
                 continue
             label = QLabel(("    " * depth) + humanise(name))
@@ -209,6 +212,24 @@ class Inspector(QWidget):
             problem.hide()
             grid.addWidget(problem, self._next_row(), 0, 1, 3)
             self.problems[path] = problem
+
+    def _add_material_preset(self, grid: QGridLayout, material, path: tuple, depth: int):
+        label = QLabel(("    " * depth) + "Preset")
+        label.setToolTip("A named material: sets restitution and friction together")
+        row = self._next_row()
+        grid.addWidget(label, row, 0)
+        box = field_editors.material_preset_box(self, path, material)
+        grid.addWidget(box, row, 1)
+        preset_path = (*path, "preset")
+        self.editors[preset_path] = box
+        self.units[preset_path] = ""
+        self.ranges[preset_path] = ""
+        problem = QLabel()
+        problem.setObjectName("problem")
+        problem.setWordWrap(True)
+        problem.hide()
+        grid.addWidget(problem, self._next_row(), 0, 1, 3)
+        self.problems[preset_path] = problem
 
     def _next_row(self) -> int:
         self._rows += 1
