@@ -1,7 +1,7 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
 guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
 ``cue-ghost.png``, ``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``,
-``aim-result.png``).
+``aim-path.png``, ``aim-result.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -95,8 +95,9 @@ def main() -> int:
 
 
 def aim_screenshot(app, window, path: Path) -> None:
-    """The Aim dialog on the scene's first push-off, solved to reach the other actor; then,
-    applied and re-baked, the viewport at the moment of arrival (``aim-result.png``)."""
+    """The Aim dialog on the scene's first push-off, solved to reach the other actor, and its
+    path in the viewport before Apply (``aim-path.png``); then, applied and re-baked, the
+    viewport at the moment of arrival (``aim-result.png``)."""
     import numpy as np
     from PySide6.QtCore import QPoint, QRect
 
@@ -115,6 +116,10 @@ def aim_screenshot(app, window, path: Path) -> None:
     wait(app, lambda: dialog.solve_button.isEnabled())
     settle(app)
     save(dialog.grab(), path)
+    # Before Apply the solved path is drawn in the viewport too, with the mark.
+    window.viewport.set_view("top")
+    settle(app, 1.0)
+    save(window.viewport.grab(), path.with_name("aim-path.png"))
     dialog.apply()
     dialog.close()
     session = window.session

@@ -123,3 +123,57 @@ def test_a_solve_is_not_applied_to_a_scene_edited_since(qtbot, session):
     edited = session.scene
     assert not dialog.apply()
     assert session.scene == edited and "Solve again" in dialog.message.text()
+
+
+def test_the_mark_is_picked_in_the_viewport_and_the_solved_path_drawn_there(qtbot, make_window):
+    from PySide6.QtCore import QPointF
+
+    from tests.gui.conftest import wait_for_bake_of
+    from tests.gui.test_main_window import click_outliner
+
+    window = make_window(DEMO)
+    viewport = window.viewport
+    viewport.set_view("top")
+    wait_for_bake_of(qtbot, window)
+    click_outliner(qtbot, window, "ren-push")
+    window.aim_action.trigger()
+    dialog = window.aim_dialog
+    qtbot.waitExposed(dialog)
+    tools = viewport.cue_tools
+    # A click outside the cabin picks nothing and says so.
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
+    assert tools.pick.active and "where ren should arrive" in viewport.hud.text()
+    qtbot.mouseClick(viewport.view, Qt.MouseButton.LeftButton, pos=QPointF(4, 4).toPoint())
+    assert not tools.pick.active and "Nothing inside the cabin" in dialog.message.text()
+    # Click Mika, seen from above: the mark is 0.6 m in front of her, toward the eye.
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
+    moment = tools.arrow.moment(window.session.time)
+    x, y = viewport.project(moment.position("mika"))
+    hit = viewport.pick(x, y)
+    assert hit is not None and hit[0] == "mika"
+    qtbot.mouseClick(viewport.view, Qt.MouseButton.LeftButton, pos=QPointF(x, y).toPoint())
+    assert dialog.target.currentData() == POINT and not tools.pick.active
+    point = np.array([box.value() for box in dialog.point])
+    drawn = viewport.project(point)
+    assert np.hypot(drawn[0] - round(x), drawn[1] - round(y)) < 2  # under the mouse
+    assert point[2] - hit[1][2] == pytest.approx(0.6, abs=0.01)  # above her, toward the eye
+    # Solve: the path shows in the viewport before Apply, from Ren to the mark.
+    qtbot.mouseClick(dialog.at_time, Qt.MouseButton.LeftButton)
+    type_into(qtbot, dialog.time, 7.9)  # late enough to get there below the safe speed
+    assert not tools.solved.line.visible()
+    qtbot.mouseClick(dialog.solve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.solve_button.isEnabled(), timeout=SOLVE_TIMEOUT_MS)
+    assert dialog.result is not None, dialog.message.text()
+    assert tools.solved.line.visible() and tools.solved.mark.visible()
+    path = tools.solved.points
+    start = tools.arrow.moment(dialog.cue.time).position("ren")
+    assert np.linalg.norm(path[0] - start) < 0.02
+    assert np.linalg.norm(path[-1] - point) < 0.02  # the real bake's arrival
+    assert window.session.scene.cues == session_cues_before(window)  # nothing applied yet
+    # Closing the dialog removes it (as does changing a choice: _forget_result).
+    dialog.close()
+    assert not tools.solved.line.visible() and not tools.solved.mark.visible()
+
+
+def session_cues_before(window):
+    return load_scene(DEMO).cues

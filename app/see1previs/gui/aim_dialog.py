@@ -1,12 +1,13 @@
 """The *Aim…* dialog: solve a push-off or a throw so it arrives at a mark, in the background.
 
 The director picks where to arrive from a drop-down of names (another actor, an actor's
-hand, a handrail or foot restraint, or a point typed in metres) and either *at time* or *at
-speed*; Solve runs :func:`see1previs.physics.aim.solve_aim` in a
+hand, a handrail or foot restraint, or a point typed in metres or clicked in the viewport with
+*Pick*) and either *at time* or *at speed*; Solve runs :func:`see1previs.physics.aim.solve_aim` in a
 :class:`~see1previs.gui.workers.Worker` (the window never freezes; the progress bar moves
 with each trial bake); the result, or the reason no push can do it, shows in the dialog,
-with the solved path drawn small from above and from the side. Apply lands the solved speed
-and direction as ONE undoable edit.
+with the solved path drawn small from above and from the side, and in the viewport until the
+dialog closes or its choices change. Apply lands the solved speed and direction as ONE
+undoable edit.
 
 :func:`install` adds an *Aim…* action to a main window (Cue menu, or Scene menu without
 one; the timeline's right-click menu), enabled when a push-off or throw cue is selected.
@@ -53,12 +54,15 @@ class AimDialog(QDialog):
     """Aim one push-off or throw cue of the session's scene."""
 
     applied = Signal(object)  # the AimResult that became an edit
+    path_changed = Signal(object)  # (path, mark) of the solved aim, or None when there is none
 
     def __init__(self, session, cue_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.cue_id = cue_id
         self.result: AimResult | None = None
+        # on_point -> None: asks the viewport for a clicked point (set by aim_cue)
+        self.pick_in_viewport = None
         self._solving_for = self._solved_for = None  # the scene a solve was made for
         scene = session.scene
         cue = next(c for c in scene.cues if c.id == cue_id)
@@ -106,7 +110,17 @@ class AimDialog(QDialog):
             row.addWidget(box)
         self.point_row = QWidget()
         self.point_row.setLayout(row)
-        form.addRow("Point", self.point_row)
+        self.pick_button = QPushButton("Pick")
+        self.pick_button.setObjectName("aim-pick")
+        self.pick_button.setToolTip(
+            "Click in the viewport where to arrive: the point 0.6 m in front of the wall, "
+            "fixture or body under the cursor, toward you"
+        )
+        self.pick_button.clicked.connect(self.pick_point)
+        point_line = QHBoxLayout()
+        point_line.addWidget(self.point_row, 1)
+        point_line.addWidget(self.pick_button)
+        form.addRow("Point", _row_widget(point_line))
 
         self.at_time = QRadioButton("At time")
         self.at_speed = QRadioButton("At speed")
@@ -213,6 +227,24 @@ class AimDialog(QDialog):
         for box, value in zip(self.point, point, strict=True):
             box.setValue(float(value))
 
+    def pick_point(self) -> None:
+        """Let the director click where to arrive in the viewport."""
+        if self.pick_in_viewport is None:
+            self._show("No 3D viewport to pick in: type the point.", REFUSED_STYLE)
+            return
+        self._show("Click in the viewport where to arrive (Esc cancels).", "")
+
+        def picked(point) -> None:
+            if point is None:
+                self._show("Nothing inside the cabin there: click the wall, a fixture or "
+                           "a body.", REFUSED_STYLE)  # fmt: skip
+                return
+            self.choose_point(point)
+            where = ", ".join(f"{c:+.2f}" for c in point)
+            self._show(f"Arrive at ({where}) m, picked in the viewport. Solve.", "")
+
+        self.pick_in_viewport(picked)
+
     def target_text(self) -> str:
         data = self.target.currentData()
         if data == POINT:
@@ -237,6 +269,7 @@ class AimDialog(QDialog):
         self.apply_button.setEnabled(False)
         if hasattr(self, "preview"):
             self.preview.show_path(None, None)
+        self.path_changed.emit(None)
 
     # -- solving -----------------------------------------------------------------------------
     def solve(self) -> None:
@@ -282,6 +315,7 @@ class AimDialog(QDialog):
         self._solved_for = self._solving_for
         self.apply_button.setEnabled(True)
         self.preview.show_path(result.path, result.mark_position)
+        self.path_changed.emit((result.path, result.mark_position))
         heading = ", ".join(f"{c:+.2f}" for c in result.direction)
         verb = "Push off" if result.cue_type == "push_off" else "Throw"
         self._show(
@@ -336,6 +370,7 @@ class AimDialog(QDialog):
     def done(self, code: int) -> None:
         self.worker.cancel()
         self.worker.wait()
+        self.path_changed.emit(None)
         super().done(code)
 
 
@@ -420,6 +455,15 @@ def aim_cue(window, cue_id: str | None = None) -> AimDialog | None:
     if previous is not None:
         previous.close()
     dialog = AimDialog(session, cue.id, window)
+    tools = getattr(getattr(window, "viewport", None), "cue_tools", None)
+    if tools is not None:
+        who = cue.actor if isinstance(cue, PushOffCue) else cue.prop
+        dialog.pick_in_viewport = lambda on_point: tools.pick.start_point(
+            f"Click where {who} should arrive", on_point
+        )
+        dialog.path_changed.connect(
+            lambda shown: tools.solved.show(*(shown if shown is not None else (None, None)))
+        )
     window.aim_dialog = dialog
     dialog.show()
     return dialog

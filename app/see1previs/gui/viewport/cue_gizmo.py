@@ -13,7 +13,12 @@ newest direction asked next and results for older ones dropped; it goes when the
 
 :class:`PickMode` — an inspector field asks the viewport for a value: the candidates are
 marked (only fixtures within reach for a hold), the heads-up line says what to pick, a click
-near a marker chooses it, Esc or a click elsewhere leaves.
+near a marker chooses it, Esc or a click elsewhere leaves. The Aim dialog asks it for a point
+instead (:meth:`PickMode.start_point`): the point :data:`~see1previs.physics.aim_targets.STANDOFF`
+in front of the surface under the cursor (an actor, a prop, the cabin wall), toward the
+viewer — where a pelvis can be, as for a fixture mark.
+
+:class:`SolvedPath` — the Aim dialog's solved path drawn in the viewport before Apply.
 
 Both hook into :class:`~see1previs.gui.viewport.widget.SceneViewport`'s mouse handling
 through its ``cue_tools`` attribute, set by :func:`install`.
@@ -35,6 +40,7 @@ from see1previs.gui.qt_events import listen
 from see1previs.gui.viewport import navigation
 from see1previs.gui.workers import Worker
 from see1previs.physics.aim import GhostPath
+from see1previs.physics.aim_targets import STANDOFF
 from see1previs.physics.cue_defaults import Moment
 from see1previs.render import cue_arrow, manipulation
 from see1previs.session.session import Session
@@ -54,6 +60,7 @@ PICK_PX = 24.0  # how near a candidate's marker a click picks it
 ARROW_RGBA = (1.0, 0.78, 0.25, 1.0)
 SNAPPED_RGBA = (0.35, 0.85, 0.45, 1.0)
 CANDIDATE_RGBA = (0.3, 0.9, 1.0, 0.9)
+SOLVED_RGBA = (0.48, 0.85, 0.56, 0.85)  # the Aim dialog's green
 GHOST_RGBA = (0.55, 0.85, 1.0, 0.7)  # as the rehearsal window's ghost line
 MAX_SPEED = {"push_off": 4.0, "throw": 15.0, "impulse": 10.0}
 
@@ -376,11 +383,56 @@ class PickMode(QObject):
         viewport.view.addItem(self.markers)
         self.candidates: dict[str, np.ndarray] = {}
         self.on_pick: Callable[[str], None] | None = None
+        self.on_point: Callable[[np.ndarray | None], None] | None = None
+        self.station = lambda: None  # the cabin the wall is hit in (set by CueTools)
         self.prompt = ""
 
     @property
     def active(self) -> bool:
-        return self.on_pick is not None
+        return self.on_pick is not None or self.on_point is not None
+
+    def start_point(self, prompt: str, on_point) -> None:
+        """Wait for a click anywhere: ``on_point`` gets the point in front of the surface
+        under it (module frame, m), or None when the click hit nothing inside the cabin."""
+        self.stop()
+        self.on_point = on_point
+        self.prompt = prompt
+        self.viewport._update_hud()
+        self.viewport.view.update()
+
+    def point_at(self, x: float, y: float) -> np.ndarray | None:
+        """The point :data:`STANDOFF` in front of what is under pixel (x, y), toward the eye:
+        the nearest body (actor, prop, camera), else the cabin wall facing the viewer (the
+        near side is cut away when the eye is outside). None outside the cabin."""
+        origin, direction = self.viewport._ray(x, y)
+        direction = np.asarray(direction, dtype=float)
+        direction = direction / np.linalg.norm(direction)
+        surface = None
+        hit = self.viewport.pick(x, y)
+        if hit is not None:
+            surface = np.asarray(hit[1], dtype=float)
+        station = self.station()
+        if station is None:
+            return None
+        if surface is None:
+            mesh = station.boundary
+            points, _rays, faces = mesh.ray.intersects_location(
+                [origin], [direction], multiple_hits=True
+            )
+            # The wall's normals point into the cabin: a face seen from inside the cabin
+            # faces the ray.
+            seen = [
+                (float((p - origin) @ direction), p)
+                for p, f in zip(points, faces, strict=True)
+                if float(mesh.face_normals[f] @ direction) < 0 and (p - origin) @ direction > 0
+            ]
+            if not seen:
+                return None
+            surface = min(seen, key=lambda item: item[0])[1]
+        point = surface - STANDOFF * direction
+        if not bool(station.contains([point])[0]):
+            return None
+        return point
 
     def start(self, prompt: str, candidates: dict[str, np.ndarray], on_pick) -> None:
         """Mark the candidates (id -> position) and wait for a click on one of them."""
@@ -395,6 +447,7 @@ class PickMode(QObject):
 
     def stop(self) -> None:
         self.on_pick = None
+        self.on_point = None
         self.candidates = {}
         self.prompt = ""
         self.markers.setVisible(False)
@@ -421,6 +474,12 @@ class PickMode(QObject):
         """Handle a click in pick mode: True when pick mode took it."""
         if not self.active:
             return False
+        if self.on_point is not None:
+            on_point = self.on_point
+            point = self.point_at(pos.x(), pos.y())
+            self.stop()
+            on_point(point)
+            return True
         chosen = self.candidate_at(pos.x(), pos.y())
         on_pick = self.on_pick
         self.stop()
@@ -429,12 +488,45 @@ class PickMode(QObject):
         return True
 
 
+class SolvedPath(QObject):
+    """An aim's solved path in the viewport (line, start and arrival dots, the mark)."""
+
+    def __init__(self, viewport) -> None:
+        super().__init__(viewport)
+        self.viewport = viewport
+        self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=SOLVED_RGBA, width=3.0,
+                                      mode="line_strip", antialias=True)  # fmt: skip
+        self.ends = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=SOLVED_RGBA, size=10.0)
+        self.mark = gl.GLScatterPlotItem(pos=np.zeros((1, 3)), color=(1, 1, 1, 0.9), size=14.0)
+        for item in (self.line, self.ends, self.mark):
+            item.setGLOptions(ON_TOP)
+            item.setDepthValue(25)
+            item.setVisible(False)
+            viewport.view.addItem(item)
+        self.points: np.ndarray | None = None
+
+    def show(self, path, mark=None) -> None:
+        """Draw ``path`` ((N, 3) m) and the ``mark``; None removes them."""
+        self.points = None if path is None or len(path) == 0 else np.asarray(path, dtype=float)
+        if self.points is not None:
+            self.line.setData(pos=self.points)
+            self.ends.setData(pos=self.points[[0, -1]])
+        if mark is not None:
+            self.mark.setData(pos=np.array([mark], dtype=float))
+        self.line.setVisible(self.points is not None)
+        self.ends.setVisible(self.points is not None)
+        self.mark.setVisible(self.points is not None and mark is not None)
+        self.viewport.view.update()
+
+
 class CueTools:
     """What the viewport asks before its own mouse handling."""
 
     def __init__(self, viewport, session: Session) -> None:
         self.arrow = CueArrow(viewport, session)
         self.pick = PickMode(viewport)
+        self.pick.station = lambda: session.bake.station if session.bake is not None else None
+        self.solved = SolvedPath(viewport)
 
 
 def install(window):
