@@ -69,3 +69,18 @@ def test_a_checkpoint_after_the_first_changed_cue_is_never_used():
     resumed = simulate(after, folder, previous=first, affected_from=7.0)
     assert resumed.resumed_from is None or resumed.resumed_from < 1.6
     assert resumed.trajectory.content_hash() == simulate(after, folder).trajectory.content_hash()
+
+
+def test_an_edited_cue_re_bakes_from_just_before_it():
+    """Checkpoints are kept at each cue as well as every second."""
+    before, after, folder = edited(
+        "first-light", lambda d: d["cues"][-1].update(time=round(d["cues"][-1]["time"] + 0.5, 3))
+    )
+    first = simulate(before, folder)
+    old_time = before.cues[-1].time
+    resumed = simulate(after, folder, previous=first)
+    frame = 1.0 / float(before.frame_rate.fps)
+    print(f"cue at {old_time:.3f} s moved: re-bake resumed from {resumed.resumed_from:.3f} s")
+    assert resumed.resumed_from is not None
+    assert old_time - 2 * frame < resumed.resumed_from < old_time
+    assert resumed.trajectory.content_hash() == simulate(after, folder).trajectory.content_hash()

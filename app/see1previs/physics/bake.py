@@ -274,6 +274,12 @@ def _run(
     report_every = max(1, frame_count // 200)
     tolerance = 1e-9 * dt
     checkpoints: list[Checkpoint] = []
+    # Besides every second, a resume point just before each cue: an edit of that cue then
+    # re-bakes from there, not from up to a second earlier.
+    cue_frames = {
+        int(np.searchsorted(frame_times, start - 3.0 * dt, side="right")) - 1
+        for start, _, _ in cues
+    }
     first_frame = 0
     if resume is not None:
         earlier, point = resume
@@ -290,7 +296,7 @@ def _run(
         checkpoints = [c for c in earlier.checkpoints if c.frame <= first_frame]
     for frame in range(first_frame, frame_count):
         t = frame_times[frame]
-        if frame % CHECKPOINT_EVERY == 0 and frame > first_frame:
+        if (frame % CHECKPOINT_EVERY == 0 or frame in cue_frames) and frame > first_frame:
             checkpoints.append(
                 Checkpoint(
                     frame=frame,
