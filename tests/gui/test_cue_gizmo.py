@@ -201,3 +201,28 @@ def cue_arrow_tip(arrow):
     from see1previs.render.cue_arrow import tip
 
     return tip(arrow.origin, arrow.aim)
+
+
+def test_dragging_an_impulse_tip_shows_the_ghost_path_of_the_prop(qtbot, make_window):
+    window = make_window(BREAKFAST)
+    viewport = window.viewport
+    viewport.set_view("top")
+    click_outliner(qtbot, window, "bulb")
+    window.session.set_time(7.0)
+    window.cue_palette.add("impulse")
+    arrow = viewport.cue_tools.arrow
+    wait_for_bake_of(qtbot, window)
+    qtbot.waitUntil(lambda: arrow.aim is not None and arrow.line.visible())
+    tip = np.array(arrow.tip_px())
+    view = viewport.view
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPointF(*tip).toPoint())
+    end = QPointF(tip[0] + 30, tip[1] - 20).toPoint()
+    qtbot.mouseMove(view, end)
+    ghost = arrow.ghost
+    qtbot.waitUntil(
+        lambda: ghost.points is not None and ghost._shown == ghost._asked, timeout=30000
+    )
+    assert ghost.failure is None and ghost.line.visible()
+    assert np.linalg.norm(ghost.points[0] - arrow.origin) < 0.02  # from the bulb
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+    assert not ghost.line.visible()

@@ -34,7 +34,7 @@ import numpy as np
 
 from see1previs.core.commands import scene_data, scene_from
 from see1previs.core.scene import CatchCue, GrabCue, PushOffCue, Scene, ThrowCue
-from see1previs.core.scene_cues import WALL
+from see1previs.core.scene_cues import WALL, ImpulseCue
 from see1previs.physics.aim_targets import Mark, parse_target
 from see1previs.physics.bake import BakeMemory, bake, resume_point
 from see1previs.physics.trajectory import Trajectory
@@ -176,7 +176,7 @@ GHOST_SECONDS = 2.5  # s: how far ahead a ghost path runs past the end of the pu
 
 
 class GhostPath:
-    """The path one push-off or throw would give with a trial direction and speed.
+    """The path one push-off, throw or impulse would give with a trial direction and speed.
 
     While the director drags a cue's arrow, each request is a short partial bake resumed
     from the cue's checkpoint (the same trials the solver runs) that stops
@@ -196,7 +196,9 @@ class GhostPath:
         seconds: float = GHOST_SECONDS,
         should_cancel: Callable[[], bool] | None = None,
     ) -> None:
-        index, _cue_found = _cue(scene, cue_id)
+        index = next((i for i, c in enumerate(scene.cues) if c.id == cue_id), None)
+        if index is None or not isinstance(scene.cues[index], PushOffCue | ThrowCue | ImpulseCue):
+            raise AimError(f"cue '{cue_id}': no push-off, throw or impulse with that id")
         if world is None:
             from see1previs.physics.simulation import prepare_world
 
@@ -213,7 +215,8 @@ class GhostPath:
         self, direction, speed: float, should_cancel: Callable[[], bool] | None = None
     ) -> np.ndarray:
         """(N, 3) m: the mover at each frame from the cue's time on, pushed or thrown at
-        ``speed`` (m/s, a throw's relative to the hand) along ``direction``."""
+        ``speed`` (m/s, a throw's relative to the hand, an impulse's the change it makes)
+        along ``direction``."""
         shooter = self.shooter
         shooter.should_cancel = should_cancel
         d = np.asarray(direction, dtype=float)
@@ -379,7 +382,11 @@ class _Shooter:
         self.should_cancel = should_cancel
         self.tolerance = TOLERANCE
         self.is_push = isinstance(self.cue, PushOffCue)
-        self.mover = self.cue.actor if self.is_push else self.cue.prop
+        self.is_impulse = isinstance(self.cue, ImpulseCue)  # only for ghost paths
+        if self.is_impulse:
+            self.mover = self.cue.target
+        else:
+            self.mover = self.cue.actor if self.is_push else self.cue.prop
         self.start = float(self.cue.time)
         self.lead = float(self.cue.duration) if self.is_push else 0.0
         self.frame = 1.0 / float(scene.frame_rate.fps)
@@ -446,12 +453,16 @@ class _Shooter:
         data = scene_data(self.base)
         cue = next(c for c in data["cues"] if c["id"] == self.cue.id)  # the base may have
         # fewer cues (a throw's catches go), so not by index
-        # Clamped into the format's range: the solver may overshoot on its way.
-        top = type(self.cue).model_fields["speed"].metadata
-        highest = min((m.le for m in top if getattr(m, "le", None) is not None), default=15.0)
-        cue["speed"] = min(speed, highest)
-        cue["direction"] = [float(c) for c in relative / speed]
-        cue["toward"] = None
+        if self.is_impulse:  # the change of velocity times the body's mass
+            mass = self.scene.body(self.mover).mass
+            cue["impulse"] = [float(c) * mass for c in relative]
+        else:
+            # Clamped into the format's range: the solver may overshoot on its way.
+            top = type(self.cue).model_fields["speed"].metadata
+            highest = min((m.le for m in top if getattr(m, "le", None) is not None), default=15.0)
+            cue["speed"] = min(speed, highest)
+            cue["direction"] = [float(c) for c in relative / speed]
+            cue["toward"] = None
         self.trials += 1
         trajectory = self._run(scene_from(data), until)
         outcome = next(

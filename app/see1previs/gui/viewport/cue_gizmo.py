@@ -5,7 +5,7 @@ at the body where it is at the cue's time and shows where the cue sends it, with
 in m/s (and the target) written at its tip. Drag the tip: direction and speed follow the
 mouse in the plane facing the viewer; near another actor's or a prop's direction it snaps to
 "toward <target>". Letting go is one undoable edit (:mod:`see1previs.render.cue_arrow`).
-While a push-off's or a throw's tip is dragged, a translucent ghost line shows the path the
+While the tip is dragged, a translucent ghost line shows the path the
 body would take with that push: short partial bakes from the cue's checkpoint
 (:class:`~see1previs.physics.aim.GhostPath`) run in a background worker, one at a time, the
 newest direction asked next and results for older ones dropped; it goes when the drag ends
@@ -203,7 +203,7 @@ class CueArrow(QObject):
         self._press_ray = self.viewport._ray(pos.x(), pos.y())
         self._press_tip = cue_arrow.tip(self.origin, self.aim)
         cue = self.cue()
-        if isinstance(cue, PushOffCue | ThrowCue):
+        if isinstance(cue, PushOffCue | ThrowCue | ImpulseCue):
             self.ghost.begin(cue.id)
         return True
 
@@ -236,7 +236,7 @@ class CueArrow(QObject):
 
 
 class GhostLine(QObject):
-    """The ghost path of a push-off or throw while its arrow is dragged.
+    """The ghost path of a push-off, throw or impulse while its arrow is dragged.
 
     Requests are throttled: while a partial bake runs, only the newest direction waits, and
     it is asked as soon as the running one ends (a drag never cancels the bake it waits for,
