@@ -226,3 +226,32 @@ def test_dragging_an_impulse_tip_shows_the_ghost_path_of_the_prop(qtbot, make_wi
     assert np.linalg.norm(ghost.points[0] - arrow.origin) < 0.02  # from the bulb
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
     assert not ghost.line.visible()
+
+
+def test_a_push_that_cannot_be_done_shows_why_on_the_arrow_instead_of_a_ghost(qtbot, make_window):
+    from see1previs.core.commands import scene_data, scene_from
+
+    window = make_window(BREAKFAST)
+    viewport = window.viewport
+    viewport.set_view("top")
+    data = scene_data(window.session.scene)
+    next(c for c in data["cues"] if c["id"] == "ren-push")["surface"] = "H2"  # far away
+    data["cues"].append(
+        {"type": "release", "id": "ren-lets-go", "time": 0.9, "actor": "ren", "fixture": "H6"}
+    )
+    window.session.edit("Push off H2", scene_from(data))
+    wait_for_bake_of(qtbot, window)
+    click_outliner(qtbot, window, "ren-push")
+    arrow = viewport.cue_tools.arrow
+    qtbot.waitUntil(lambda: arrow.aim is not None and arrow.line.visible())
+    tip = arrow.tip_px()
+    view = viewport.view
+    end = QPointF(tip[0] + 25, tip[1] + 10).toPoint()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPointF(*tip).toPoint())
+    qtbot.mouseMove(view, end)
+    ghost = arrow.ghost
+    qtbot.waitUntil(lambda: ghost.failure is not None, timeout=30000)
+    assert not ghost.line.visible() and ghost.points is None
+    assert "within reach of H2" in arrow.text.text()
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+    assert "within reach" not in arrow.text.text()

@@ -39,7 +39,7 @@ from see1previs.core.scene_cues import ImpulseCue, PushOffCue, ThrowCue
 from see1previs.gui.qt_events import listen
 from see1previs.gui.viewport import navigation
 from see1previs.gui.workers import Worker
-from see1previs.physics.aim import GhostPath
+from see1previs.physics.aim import AimError, GhostPath
 from see1previs.physics.aim_targets import STANDOFF
 from see1previs.physics.cue_defaults import Moment
 from see1previs.render import cue_arrow, manipulation
@@ -92,7 +92,7 @@ class CueArrow(QObject):
         self.dragging = False
         self._press_ray = None
         self._press_tip = np.zeros(3)
-        self.ghost = GhostLine(viewport, session)
+        self.ghost = GhostLine(viewport, session, self._ghost_note)
         listen(self, session.selection_changed, lambda ids: self.refresh())
         listen(self, session.scene_changed, lambda scene: self.refresh())
         listen(self, session.baked, lambda result: self.refresh())
@@ -173,6 +173,15 @@ class CueArrow(QObject):
         self._show(True)
         self.viewport.view.update()
 
+    def _ghost_note(self, reason: str | None) -> None:
+        """Say on the arrow why the dragged push has no ghost path (None: it has one)."""
+        if self.aim is None or not self.dragging:
+            return
+        text = cue_arrow.label(self.aim, self._names())
+        self.text.setText(text if reason is None else f"{text} — {reason}")
+        self.text.adjustSize()
+        self.place_label()
+
     def _show(self, visible: bool) -> None:
         for item in (self.line, self.handle):
             item.setVisible(visible)
@@ -244,10 +253,11 @@ class GhostLine(QObject):
     newest shown one, or arriving after the drag ended, is dropped.
     """
 
-    def __init__(self, viewport, session: Session) -> None:
+    def __init__(self, viewport, session: Session, note=None) -> None:
         super().__init__(viewport)
         self.viewport = viewport
         self.session = session
+        self.note = note or (lambda reason: None)  # told why a request has no path
         self.line = gl.GLLinePlotItem(pos=np.zeros((2, 3)), color=GHOST_RGBA, width=3.0,
                                       mode="line_strip", antialias=True)  # fmt: skip
         # Over everything (as the arrow), so the actor's own body does not hide its start.
@@ -333,10 +343,21 @@ class GhostLine(QObject):
             self.line.setVisible(True)
             self.ticks.setVisible(True)
             self.viewport.view.update()
+            self.note(None)
         self._next()
 
     def _failed(self, number, exc) -> None:
-        self.failure = str(exc)
+        """No path for this push (it cannot be done, or the bake failed): the old line goes,
+        and the arrow says why."""
+        if self.cue_id is not None and number > self._shown:
+            self._shown = number
+            self.points = None
+            message = str(exc) if isinstance(exc, AimError) else repr(exc)
+            self.failure = message.split("': ", 1)[-1] if message.startswith("cue '") else message
+            self.line.setVisible(False)
+            self.ticks.setVisible(False)
+            self.viewport.view.update()
+            self.note(self.failure)
         self._next()
 
     def shutdown(self) -> None:
