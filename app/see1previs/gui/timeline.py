@@ -7,6 +7,8 @@ drag in the ruler to scrub; drag a cue to move it in time (one undoable edit whe
 go); click a clip or a track name to select it. The tracks scroll (wheel or the scroll
 bar) when there are more than the dock shows; names are elided, and cue labels never
 overlap: cues at the same moment share one label, cut short where the next one begins.
+After a safety-envelope run its risky moments are flags on the actors' tracks
+(:mod:`see1previs.gui.risk_marks`): click one for the playhead and its worst sample.
 
 :class:`Timeline` adds the transport (to start, frame back, play/pause, frame forward, to
 end, loop) and the playback clock: playback runs from the baked trajectory at the scene's
@@ -43,6 +45,7 @@ from see1previs.core import commands as cmd
 from see1previs.gui import cue_marks, theme
 from see1previs.gui.icons import icon
 from see1previs.gui.qt_events import listen
+from see1previs.gui.risk_marks import RiskMarks
 from see1previs.session.session import Session
 
 HEADER_W = 120
@@ -80,6 +83,7 @@ class TimelineCanvas(QWidget):
         self._font.setPointSizeF(8.5)
         self._mono = theme.monospace_font(8)
         self.context_actions: list = []  # the right-click menu (the cue palette)
+        self.risk_marks = RiskMarks(self, ROW_H)  # the envelope's risky moments, if any
 
     # -- geometry ---------------------------------------------------------------------------
     @property
@@ -296,6 +300,7 @@ class TimelineCanvas(QWidget):
         painter.setPen(theme.DIM_TEXT)
         for _, rect, text in self.cue_label_rects():
             painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, text)
+        self.risk_marks.draw(painter)
 
     # -- interaction ------------------------------------------------------------------------
     def cue_at(self, point: QPointF) -> str | None:
@@ -312,6 +317,10 @@ class TimelineCanvas(QWidget):
             return
         point = event.position()
         cue_id = self.cue_at(point) if point.y() > RULER_H + STRIP_H else None
+        risk = self.risk_marks.at(point) if point.y() > RULER_H + STRIP_H else None
+        if risk is not None:
+            self.risk_marks.press(risk, event.globalPosition().toPoint())
+            return
         if cue_id is not None:
             self.session.select([cue_id])
             cue = next(c for c in self.session.scene.cues if c.id == cue_id)
@@ -347,6 +356,11 @@ class TimelineCanvas(QWidget):
             return
         if self._drag is None:
             over = self.cue_at(point) if point.y() > RULER_H + STRIP_H else None
+            risk = self.risk_marks.at(point) if point.y() > RULER_H + STRIP_H else None
+            if risk is not None:
+                self.setCursor(Qt.CursorShape.PointingHandCursor)
+                self.setToolTip(self.risk_marks.tooltip(risk))
+                return
             self.setCursor(Qt.CursorShape.SizeHorCursor if over else Qt.CursorShape.ArrowCursor)
             self.setToolTip(self._cue_tip(over) if over else "")
             return

@@ -5,7 +5,8 @@ a LocalCluster of one worker process per core, or the scheduler address typed in
 The progress dialog shows samples done and the time left; *Cancel* stops the chunks not yet
 finished and keeps the samples done. Either way the result is written next to the scene file
 (``<scene>.envelope.json`` and the PDF safety page ``<scene>.safety.pdf``), the tubes go into
-the viewport and the risky moments into the *Envelope* dock.
+the viewport and the risky moments into the *Envelope* dock and onto the timeline's tracks,
+where a click on one selects it in the dock too and offers its worst sample.
 """
 
 from __future__ import annotations
@@ -93,6 +94,12 @@ class EnvelopeController(QObject):
         self.dock.hide()
         self.panel.seek.connect(self.session.set_time)
         self.panel.open_sample.connect(self.open_sample)
+        self.marks = window.timeline.canvas.risk_marks
+        self.marks.open_sample.connect(self.open_sample)
+        self.marks.picked.connect(self.panel.list.setCurrentRow)  # the dock follows the flag
+        self.panel.list.currentRowChanged.connect(
+            lambda row: self.marks.select(row if 0 <= row < len(self.marks.moments) else None)
+        )
         listen(self, self.session.time_changed, self.panel.strip.set_time)
         self.progress_dialog: QProgressDialog | None = None
         self.progress_text = ""
@@ -185,6 +192,7 @@ class EnvelopeController(QObject):
             f"samples, seed {document['seed']}{state}. Tubes hold 90 % of each actor's paths."
         )
         self.panel.show_result(title, s["moments"], scene.duration)
+        self.marks.set_moments(s["moments"])
         self.dock.show()
         self.dock.raise_()
 
