@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_fuzz_loader.py --documents 10000
 	$(BIN)/python benchmarks/bench_kill9.py
 	$(BIN)/python benchmarks/bench_containment.py --launches 10000
+	$(BIN)/python benchmarks/bench_envelope.py --samples 40
 
 ## assets: regenerate the SEE-1 interior, prop meshes, demo scenes and generated docs
 assets: $(STAMP)
