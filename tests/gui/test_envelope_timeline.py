@@ -94,3 +94,10 @@ def test_risky_moments_are_flags_on_the_timeline_that_open_the_worst_sample(
     offer.trigger()
     assert window.session.path == tmp_path / f"toss-sample-{worst}.see1.json"
     assert f"envelope sample {worst}" in window.session.scene.title
+    assert marks.moments == moments  # a sample of the result keeps its risky moments
+
+    # Another scene is not the result's: its timeline has no risky moments.
+    other = tmp_path / "other.see1.json"
+    save_scene(throw_to_hand(direction, spread_deg=0.0), other)
+    assert window.open_file(other, confirm=False)
+    assert marks.moments == [] and marks.positions() == []

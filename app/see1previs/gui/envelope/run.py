@@ -6,7 +6,8 @@ The progress dialog shows samples done and the time left; *Cancel* stops the chu
 finished and keeps the samples done. Either way the result is written next to the scene file
 (``<scene>.envelope.json`` and the PDF safety page ``<scene>.safety.pdf``), the tubes go into
 the viewport and the risky moments into the *Envelope* dock and onto the timeline's tracks,
-where a click on one selects it in the dock too and offers its worst sample.
+where a click on one selects it in the dock too and offers its worst sample. The timeline
+keeps them while the scene or one of its samples is open, and drops them for any other scene.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ class EnvelopeController(QObject):
             lambda row: self.marks.select(row if 0 <= row < len(self.marks.moments) else None)
         )
         listen(self, self.session.time_changed, self.panel.strip.set_time)
+        listen(self, self.session.scene_replaced, self._scene_replaced)
+        self._opening_sample = False
         self.progress_dialog: QProgressDialog | None = None
         self.progress_text = ""
         self._last: dict | None = None
@@ -210,4 +213,13 @@ class EnvelopeController(QObject):
         stem = stem.removesuffix(".see1.json")
         path = self.folder / f"{stem}-sample-{index}.see1.json"
         save_scene(scene, path)
-        self.window.open_file(path)
+        self._opening_sample = True
+        try:
+            self.window.open_file(path)
+        finally:
+            self._opening_sample = False
+
+    def _scene_replaced(self) -> None:
+        """Another file or a new scene: the risky moments are not its own any more."""
+        if not self._opening_sample:
+            self.marks.set_moments([])
