@@ -4,7 +4,8 @@
 :mod:`.run` (the dialog, the background run with progress and cancel, the files written),
 :mod:`.overlay` (each actor's 90 % envelope as a translucent tube in the viewport) and
 :mod:`.moments` (a dock with the risky moments on a time strip, clickable: the playhead goes
-there, and the worst sample opens as a scene).
+there, and the worst sample opens as a scene). The same moments are flags on the main
+timeline's actor tracks (:mod:`see1previs.gui.risk_marks`).
 """
 
 from __future__ import annotations
