@@ -37,6 +37,7 @@ from see1previs.core.scene_cameras import HandheldRig
 from see1previs.physics.bodies import placeholder_radius
 from see1previs.physics.trajectory import Trajectory
 from see1previs.station.model import Station
+from see1previs.station.queries import MESH_QUERY_LOCK
 
 HEAD_CLEARANCE_M = 0.3
 HEAD_RADIUS_M = 0.11
@@ -196,12 +197,14 @@ def _visible(centres, cam_pos, cam_rot, focal, sensor, station, bodies, index, a
     # The wall and fixtures, all candidate rays in one batch.
     frames_to_cast = np.nonzero(candidate & ~blocked)[0]
     if len(frames_to_cast):
-        mesh = _solid_interior(station)
-        hits, ray_index, _ = mesh.ray.intersects_location(
-            ray_origins=cam_pos[frames_to_cast],
-            ray_directions=direction[frames_to_cast],
-            multiple_hits=True,
-        )
+        # The interior mesh is shared: one R-tree query at a time (see MESH_QUERY_LOCK).
+        with MESH_QUERY_LOCK:
+            mesh = _solid_interior(station)
+            hits, ray_index, _ = mesh.ray.intersects_location(
+                ray_origins=cam_pos[frames_to_cast],
+                ray_directions=direction[frames_to_cast],
+                multiple_hits=True,
+            )
         if len(hits):
             origin_frames = frames_to_cast[ray_index]
             hit_distance = np.linalg.norm(hits - cam_pos[origin_frames], axis=1)

@@ -39,6 +39,7 @@ from see1previs.physics.aim_targets import Mark, parse_target
 from see1previs.physics.bake import BakeMemory, bake, resume_point
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import World
+from see1previs.station.queries import MESH_QUERY_LOCK
 
 TOLERANCE = 0.005  # m: stop when the trial misses by less than this
 ARRIVAL_LIMIT = 0.02  # m: a best trial missing by more is refused (it is the real bake's miss)
@@ -529,7 +530,8 @@ class _Shooter:
         station = self.world.station
         if self.cue.surface == WALL:
             centre = self.start_position
-            nearest = station.boundary.nearest.on_surface([centre])[0][0]
+            with MESH_QUERY_LOCK:  # the station's mesh is shared across threads
+                nearest = station.boundary.nearest.on_surface([centre])[0][0]
             normal = centre - nearest
             what = "the wall"
         else:

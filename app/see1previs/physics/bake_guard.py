@@ -27,6 +27,7 @@ import trimesh
 from see1previs.core import quaternion as quat
 from see1previs.physics.contact_forces import measure_wall_touches
 from see1previs.station.model import Station
+from see1previs.station.queries import MESH_QUERY_LOCK
 
 # A centre of mass this far behind the wall (m) is not a soft bounce any more: a bounce at
 # 10 m/s sinks a prop's surface about 5 cm in, so its centre stays inside the cabin.
@@ -270,5 +271,6 @@ def _safe_radius(station: Station) -> float:
     origin = np.zeros((1, 3))
     if not bool(np.atleast_1d(station.contains(origin))[0]):
         return 0.0
-    _, distance, _ = trimesh.proximity.closest_point(boundary, origin)
+    with MESH_QUERY_LOCK:  # the station's mesh is shared across threads
+        _, distance, _ = trimesh.proximity.closest_point(boundary, origin)
     return float(distance[0])

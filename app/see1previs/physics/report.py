@@ -19,6 +19,7 @@ from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.visuals import visual_parts
 from see1previs.physics.world import World
 from see1previs.station.model import Station
+from see1previs.station.queries import MESH_QUERY_LOCK
 
 WALL_SAMPLE_SPACING = 0.02  # m between wall sample points for clearance estimates
 NEAR_WALL = 0.3  # m; closer than this a body's gap is measured on the dense samples
@@ -231,7 +232,8 @@ class _WallSampler:
         narrowest = np.argmin(gaps, axis=0)
         bodies = np.arange(count)
         origins = trajectory.positions[narrowest, bodies]
-        closest, distance, _ = trimesh.proximity.closest_point(self.station.boundary, origins)
+        with MESH_QUERY_LOCK:  # the station's mesh is shared across threads
+            closest, distance, _ = trimesh.proximity.closest_point(self.station.boundary, origins)
         inside = np.asarray(self.station.contains(origins))
         direction = (closest - origins) / np.maximum(distance, 1e-12)[:, None]
         for b, handle in enumerate(world.bodies):

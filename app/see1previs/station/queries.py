@@ -9,9 +9,17 @@ are processed in chunks.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import trimesh
 from numpy.typing import ArrayLike
+
+# trimesh answers nearest-point and ray queries with an R-tree that it builds lazily on the
+# mesh, and the R-tree library crashes the process when two threads use one at once. Station
+# meshes are shared (the loader caches them) and bakes, blocking checks and the viewport run in
+# different threads, so every such query on a shared mesh holds this lock.
+MESH_QUERY_LOCK = threading.RLock()
 
 # Upper bound on (points x faces) evaluated at once: keeps the temporary arrays near 100 MB.
 _PAIRS_PER_CHUNK = 400_000
@@ -63,7 +71,8 @@ def inside(mesh: trimesh.Trimesh, points: ArrayLike) -> np.ndarray:
 def signed_clearance(mesh: trimesh.Trimesh, points: ArrayLike) -> np.ndarray:
     """Distance to the nearest point of the mesh, positive inside and negative outside."""
     pts, single = _as_points(points)
-    _, distance, _ = trimesh.proximity.closest_point(mesh, pts)
+    with MESH_QUERY_LOCK:
+        _, distance, _ = trimesh.proximity.closest_point(mesh, pts)
     sign = np.where(np.abs(winding_numbers(mesh, pts)) > 0.5, 1.0, -1.0)
     result = sign * distance
     return result[0] if single else result

@@ -44,6 +44,7 @@ from see1previs.physics.aim_targets import STANDOFF
 from see1previs.physics.cue_defaults import Moment
 from see1previs.render import cue_arrow, manipulation
 from see1previs.session.session import Session
+from see1previs.station.queries import MESH_QUERY_LOCK
 
 ON_TOP = {  # drawn over everything, so the arrow and the markers are never hidden
     GL.GL_DEPTH_TEST: False,
@@ -437,9 +438,10 @@ class PickMode(QObject):
             return None
         if surface is None:
             mesh = station.boundary
-            points, _rays, faces = mesh.ray.intersects_location(
-                [origin], [direction], multiple_hits=True
-            )
+            with MESH_QUERY_LOCK:  # the station's mesh is shared with bakes in other threads
+                points, _rays, faces = mesh.ray.intersects_location(
+                    [origin], [direction], multiple_hits=True
+                )
             # The wall's normals point into the cabin: a face seen from inside the cabin
             # faces the ray.
             seen = [
