@@ -192,10 +192,14 @@ def test_sphere_wall_depth_is_the_farthest_surface_point(kind, shape, mujoco_siz
         _, _, farthest = analytic_wall.farthest_point(
             model, data, handle.body_id, radius, openings, contact_forces.MARKER
         )
-        assert farthest >= sampled - 1e-12
-        assert farthest == pytest.approx(sampled, abs=2e-3)  # the sampling's own resolution
+        if np.isfinite(farthest):
+            assert farthest >= sampled - 1e-12
+            assert farthest == pytest.approx(sampled, abs=2e-3)  # the sampling's resolution
+        else:  # skipped by its bounding sphere: only when nothing of it can reach the wall
+            assert sampled < radius
         gap = analytic_wall.wall_gap(model, data, [geom], contact_forces.MARKER)
-        assert gap == pytest.approx(radius - farthest, abs=1e-12)
+        assert gap <= radius - sampled + 1e-12
+        assert gap == pytest.approx(radius - sampled, abs=2e-3)
 
 
 def test_the_hatch_opening_has_no_sphere_wall():
