@@ -33,11 +33,11 @@ from see1previs.core import quaternion as quat
 from see1previs.core.asset_paths import scene_asset_path
 from see1previs.core.scene import ImpulseCue, Scene, SpinCue
 from see1previs.core.scene_cues import ACTOR_CUE_TYPES
-from see1previs.physics import contact_forces
 from see1previs.physics.bake_guard import BakeGuard
 from see1previs.physics.bake_guard import BakeUnstableError as BakeUnstableError  # callers
 from see1previs.physics.blocking_runtime import ActorCues
 from see1previs.physics.contacts import ContactRecorder
+from see1previs.physics.stepper import Stepper
 from see1previs.physics.trajectory import Trajectory
 from see1previs.physics.world import World
 from see1previs.station.loader import load_station
@@ -163,9 +163,6 @@ def bake(
     return trajectory
 
 
-STATE = mujoco.mjtState.mjSTATE_INTEGRATION
-
-
 def _run(
     world: World,
     scene: Scene,
@@ -173,6 +170,8 @@ def _run(
     should_cancel: CancelCheck | None,
     resume: tuple[BakeMemory, Checkpoint] | None = None,
 ) -> tuple[Trajectory, BakeMemory]:
+    """The bake loop: per frame, keep a resume point, start the cues that are due, step to
+    the frame, record the state around it, check the physics; then assemble the frames."""
     model, data = world.model, world.data
     rate = scene.frame_rate
     frame_count = rate.frame_count(scene.duration)
@@ -184,12 +183,7 @@ def _run(
         ((_start_time(cue), i, cue) for i, cue in enumerate(scene.cues)),
         key=lambda item: (item[0], item[1]),
     )
-    dt = model.opt.timestep
-
     handles = world.bodies
-    body_index = np.array([h.body_id for h in handles], dtype=int)
-    qvel_index = np.array([h.qvel_adr for h in handles], dtype=int)
-
     recorder = ContactRecorder(
         model=model,
         geom_owner=world.geom_owner,
@@ -197,82 +191,13 @@ def _run(
         dof_of_owner={h.id: h.qvel_adr for h in handles},
         geom_link=world.geom_link,
     )
-    qvel_before = np.zeros(model.nv)
-
-    qpos_index = np.array([h.qpos_adr for h in handles], dtype=int)[:, None] + np.arange(7)
-    qvel_index6 = qvel_index[:, None] + np.arange(6)
-
-    # The loop only copies raw joint state (cheap); poses and COM velocities are derived for
-    # all frames at once afterwards. Each frame blends a state before and after it.
-    # Scenes with articulated actors keep the whole state: their segments are posed from it.
-    state_index = np.concatenate([qpos_index, model.nq + qvel_index6], axis=1)
-    if world.rigs:
-        state_index = np.arange(model.nq + model.nv)[None, :]
-    raw_before = np.zeros((frame_count, *state_index.shape))
-    raw_after = np.zeros((frame_count, *state_index.shape))
-    blend = np.zeros(frame_count)
-    qstate = np.zeros(model.nq + model.nv)
-
-    def capture(out: np.ndarray) -> None:
-        qstate[: model.nq] = data.qpos
-        qstate[model.nq :] = data.qvel
-        out[:] = qstate[state_index]
-
     guard = BakeGuard(world, drag=scene.environment.air_drag)
+    stepper = Stepper(model, data, guard, recorder, actor_cues)
+    dt, tolerance = stepper.dt, stepper.tolerance
+    raw = _RawFrames(world, frame_count)
 
-    def step(length: float) -> None:
-        started = data.time
-        if actor_cues is not None and actor_cues.busy:
-            actor_cues.before_step(data.time, length)
-            guard.cue_acted()
-        qvel_before[:] = data.qvel
-        if length != dt:
-            model.opt.timestep = length
-            mujoco.mj_step(model, data)
-            model.opt.timestep = dt
-        else:
-            mujoco.mj_step(model, data)
-        guard.after_step(data, started)  # blow-ups (MuJoCo resets the state to t = 0)
-        if data.ncon or data.userdata[0] or recorder.active:  # contacts or sphere-wall touches
-            recorder.observe(model, data, data.time, length, qvel_before)
-
-    touched = contact_forces.TOUCHED_SLOT
-    quiet_runs = model.nuserdata > touched
-    saved = np.empty(mujoco.mj_stateSize(model, STATE))
-
-    def steps(count: int) -> None:
-        """``count`` whole steps: in one call to MuJoCo while nothing touches or acts.
-
-        Touches must be recorded step by step, so if any force evaluation of the run saw
-        one, the run is undone and stepped again one by one (same state, same result).
-        """
-        busy = recorder.active or (actor_cues is not None and actor_cues.busy)
-        if count > 1 and quiet_runs and not busy:
-            mujoco.mj_getState(model, data, saved, STATE)
-            data.userdata[touched] = 0.0
-            started = data.time
-            mujoco.mj_step(model, data, count)
-            if data.userdata[touched] == 0.0:
-                guard.after_step(data, started)
-                return
-            mujoco.mj_setState(model, data, saved, STATE)
-        for _ in range(count):
-            step(dt)
-
-    def advance_to(target: float) -> None:
-        """Step until data.time == target exactly (the last step may be shorter)."""
-        steps(math.floor((target - data.time) / dt + 1e-9))
-        rest = target - data.time
-        if rest > 1e-9 * dt:
-            step(rest)
-        data.time = target
-
-    # Frames are recorded by interpolating between the physics steps around them, so the
-    # physics keeps a regular step (contact response depends on the step length). Cues are
-    # applied at their exact time, with one shorter step to land on it.
     cue_index = 0
     report_every = max(1, frame_count // 200)
-    tolerance = 1e-9 * dt
     checkpoints: list[Checkpoint] = []
     # Besides every second, a resume point just before each cue: an edit of that cue then
     # re-bakes from there, not from up to a second earlier.
@@ -284,9 +209,7 @@ def _run(
     if resume is not None:
         earlier, point = resume
         first_frame, cue_index = point.frame, point.cue_index
-        raw_before[:first_frame] = earlier.raw_before[:first_frame]
-        raw_after[:first_frame] = earlier.raw_after[:first_frame]
-        blend[:first_frame] = earlier.blend[:first_frame]
+        raw.keep_first(earlier, first_frame)
         world.set_state(point.state)
         model.eq_data[:] = point.eq_data
         model.tendon_range[:] = point.tendon_range
@@ -297,22 +220,12 @@ def _run(
     for frame in range(first_frame, frame_count):
         t = frame_times[frame]
         if (frame % CHECKPOINT_EVERY == 0 or frame in cue_frames) and frame > first_frame:
-            checkpoints.append(
-                Checkpoint(
-                    frame=frame,
-                    time=float(data.time),
-                    state=world.state(),
-                    cue_index=cue_index,
-                    eq_data=model.eq_data.copy(),
-                    tendon_range=model.tendon_range.copy(),
-                    actor_cues=actor_cues.snapshot() if actor_cues is not None else None,
-                    contacts=copy.deepcopy((recorder.active, recorder.finished)),
-                )
-            )
+            checkpoints.append(_checkpoint(world, frame, cue_index, actor_cues, recorder))
+        # Cues act at their exact time, the clock landing on it with one shorter step.
         while cue_index < len(cues) and cues[cue_index][0] <= t:
             start, index, cue = cues[cue_index]
             if start > data.time:
-                advance_to(start)
+                stepper.advance_to(start)
             if isinstance(cue, ACTOR_CUE_TYPES):
                 mujoco.mj_forward(model, data)
                 actor_cues.start(index, cue, start)
@@ -320,26 +233,20 @@ def _run(
                 _apply_cue(world, cue)
             guard.cue_acted()
             cue_index += 1
-        # The whole steps before the frame (the same sums MuJoCo makes of its clock).
-        count, clock = 0, data.time
-        while clock + dt <= t + tolerance:
-            clock += dt
-            count += 1
-        steps(count)
+        stepper.whole_steps_to(t)
+        # A frame is the state interpolated between the two steps around it, or the state
+        # itself when the clock is on it (or is put there because a cue falls in the step).
         next_cue = cues[cue_index][0] if cue_index < len(cues) else math.inf
         if t - data.time <= tolerance:
-            capture(raw_before[frame])
-            raw_after[frame] = raw_before[frame]
+            raw.exact(frame)
         elif data.time + dt > next_cue:
-            advance_to(t)  # a cue falls inside the next step: land on the frame exactly
-            capture(raw_before[frame])
-            raw_after[frame] = raw_before[frame]
+            stepper.advance_to(t)
+            raw.exact(frame)
         else:
             start_time = data.time
-            capture(raw_before[frame])
-            step(dt)
-            capture(raw_after[frame])
-            blend[frame] = (t - start_time) / (data.time - start_time)
+            raw.before(frame)
+            stepper.step(dt)
+            raw.after(frame, (t - start_time) / (data.time - start_time))
         guard.check(data)
         if actor_cues is not None:
             actor_cues.after_frame(float(data.time))
@@ -348,23 +255,106 @@ def _run(
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
             progress((frame + 1) / frame_count)
 
+    kept = BakeMemory(scene, compiled, raw.raw_before, raw.raw_after, raw.blend, checkpoints)
+    return _assemble(world, scene, raw, frame_times, recorder, actor_cues), kept
+
+
+class _RawFrames:
+    """The raw joint state on both sides of every frame, and where the frame lies between.
+
+    The loop only copies raw state (cheap); poses and COM velocities are derived for all
+    frames at once afterwards. Scenes with articulated actors keep the whole state: their
+    segments are posed from it.
+    """
+
+    def __init__(self, world: World, frame_count: int) -> None:
+        model, handles = world.model, world.bodies
+        self.data = world.data
+        self.nq = model.nq
+        qvel_index = np.array([h.qvel_adr for h in handles], dtype=int)
+        self.qpos_index = np.array([h.qpos_adr for h in handles], dtype=int)[:, None] + np.arange(7)
+        self.qvel_index6 = qvel_index[:, None] + np.arange(6)
+        self.state_index = np.concatenate([self.qpos_index, model.nq + self.qvel_index6], axis=1)
+        if world.rigs:
+            self.state_index = np.arange(model.nq + model.nv)[None, :]
+        self.raw_before = np.zeros((frame_count, *self.state_index.shape))
+        self.raw_after = np.zeros((frame_count, *self.state_index.shape))
+        self.blend = np.zeros(frame_count)
+        self._qstate = np.zeros(model.nq + model.nv)
+
+    def keep_first(self, earlier: BakeMemory, frames: int) -> None:
+        """The frames before a resume point, from the bake that made it."""
+        self.raw_before[:frames] = earlier.raw_before[:frames]
+        self.raw_after[:frames] = earlier.raw_after[:frames]
+        self.blend[:frames] = earlier.blend[:frames]
+
+    def _capture(self, out: np.ndarray) -> None:
+        self._qstate[: self.nq] = self.data.qpos
+        self._qstate[self.nq :] = self.data.qvel
+        out[:] = self._qstate[self.state_index]
+
+    def exact(self, frame: int) -> None:
+        """The clock is on the frame: before and after are the same state."""
+        self._capture(self.raw_before[frame])
+        self.raw_after[frame] = self.raw_before[frame]
+
+    def before(self, frame: int) -> None:
+        self._capture(self.raw_before[frame])
+
+    def after(self, frame: int, blend: float) -> None:
+        self._capture(self.raw_after[frame])
+        self.blend[frame] = blend
+
+
+def _checkpoint(
+    world: World,
+    frame: int,
+    cue_index: int,
+    actor_cues: ActorCues | None,
+    recorder: ContactRecorder,
+) -> Checkpoint:
+    """Everything a bake needs to carry on from this moment exactly."""
+    model = world.model
+    return Checkpoint(
+        frame=frame,
+        time=float(world.data.time),
+        state=world.state(),
+        cue_index=cue_index,
+        eq_data=model.eq_data.copy(),
+        tendon_range=model.tendon_range.copy(),
+        actor_cues=actor_cues.snapshot() if actor_cues is not None else None,
+        contacts=copy.deepcopy((recorder.active, recorder.finished)),
+    )
+
+
+def _assemble(
+    world: World,
+    scene: Scene,
+    raw: _RawFrames,
+    frame_times: list[float],
+    recorder: ContactRecorder,
+    actor_cues: ActorCues | None,
+) -> Trajectory:
+    """The trajectory from the raw frames: poses, velocities, contacts and cue outcomes."""
+    model, data, handles = world.model, world.data, world.bodies
+    body_index = np.array([h.body_id for h in handles], dtype=int)
     metadata = {
         "title": scene.title,
         "app_version": __version__,
         "mujoco_version": mujoco.__version__,
-        "timestep": dt,
+        "timestep": model.opt.timestep,
     }
     links: list[str] = []
     link_positions = link_orientations = None
     if world.rigs:
-        columns = np.concatenate([qpos_index, model.nq + qvel_index6], axis=1)
-        body_before = raw_before[:, 0, :][:, columns]
-        body_after = raw_after[:, 0, :][:, columns]
+        columns = np.concatenate([raw.qpos_index, model.nq + raw.qvel_index6], axis=1)
+        body_before = raw.raw_before[:, 0, :][:, columns]
+        body_after = raw.raw_after[:, 0, :][:, columns]
         positions, orientations, linear, angular = _frames_from_raw(
-            body_before, body_after, blend, model.body_ipos[body_index]
+            body_before, body_after, raw.blend, model.body_ipos[body_index]
         )
         links, link_positions, link_orientations, com_velocities = _articulated_frames(
-            world, raw_before[:, 0, :], raw_after[:, 0, :], blend
+            world, raw.raw_before[:, 0, :], raw.raw_after[:, 0, :], raw.blend
         )
         for b, handle in enumerate(handles):
             if handle.rig is not None:
@@ -373,12 +363,11 @@ def _run(
         metadata["poses_not_held"] = actor_cues.poses_not_held()
     else:
         positions, orientations, linear, angular = _frames_from_raw(
-            raw_before, raw_after, blend, model.body_ipos[body_index]
+            raw.raw_before, raw.raw_after, raw.blend, model.body_ipos[body_index]
         )
-    kept = BakeMemory(scene, compiled, raw_before, raw_after, blend, checkpoints)
-    trajectory = Trajectory(
+    return Trajectory(
         body_ids=[h.id for h in handles],
-        frame_rate=Fraction(rate.fps),
+        frame_rate=Fraction(scene.frame_rate.fps),
         times=np.array(frame_times),
         positions=positions,
         orientations=orientations,
@@ -390,7 +379,6 @@ def _run(
         link_positions=link_positions,
         link_orientations=link_orientations,
     )
-    return trajectory, kept
 
 
 def _articulated_frames(
