@@ -188,6 +188,22 @@ def _sphere_is_nearest(point: np.ndarray, radius: float, openings) -> bool:
     return True
 
 
+def _geom_farthest(model, data, geom: int, radius: float, openings):
+    """(surface point, distance from the centre) of one geom's farthest point on the sphere,
+    counting only points for which the sphere is the nearest free surface; (None, -inf) if
+    none is."""
+    best = (None, -np.inf)
+    round_radius = _round_radius(model, geom)
+    for point in _candidate_points(model, data, geom):
+        distance = float(np.linalg.norm(point))
+        if distance <= 0.0:
+            continue
+        surface = point * (1.0 + round_radius / distance)
+        if distance + round_radius > best[1] and _sphere_is_nearest(surface, radius, openings):
+            best = (surface, distance + round_radius)
+    return best
+
+
 def farthest_point(
     model: mujoco.MjModel,
     data: mujoco.MjData,
@@ -200,7 +216,8 @@ def farthest_point(
 
     Only points for which the sphere is the nearest free surface count (see
     :func:`_sphere_is_nearest`), and only the body's geoms whose first user number is
-    ``marker``; geom −1 if none.
+    ``marker``; geom −1 if none. Geoms whose bounding sphere is inside the wall are skipped:
+    they cannot touch it.
     """
     best = (-1, None, -np.inf)
     start = model.body_geomadr[body]
@@ -208,20 +225,10 @@ def farthest_point(
         if model.geom_user[geom, 0] != marker:
             continue
         if np.linalg.norm(data.geom_xpos[geom]) + model.geom_rbound[geom] < radius:
-            continue  # its bounding sphere is inside the wall: it cannot touch
-        points = _candidate_points(model, data, geom)
-        round_radius = (
-            float(model.geom_size[geom, 0]) if int(model.geom_type[geom]) in ROUND else 0.0
-        )
-        for point in points:
-            distance = float(np.linalg.norm(point))
-            if distance <= 0.0:
-                continue
-            surface = point * (1.0 + round_radius / distance)
-            if not _sphere_is_nearest(surface, radius, openings):
-                continue
-            if distance + round_radius > best[2]:
-                best = (geom, surface, distance + round_radius)
+            continue
+        surface, distance = _geom_farthest(model, data, geom, radius, openings)
+        if distance > best[2]:
+            best = (geom, surface, distance)
     return best
 
 
@@ -235,18 +242,12 @@ def wall_gap(model: mujoco.MjModel, data: mujoco.MjData, geoms, marker: float) -
     if wall is None:
         return np.inf
     radius, _, openings = wall
-    best = np.inf
-    for geom in geoms:
-        if model.geom_user[geom, 0] != marker:
-            continue
-        round_radius = (
-            float(model.geom_size[geom, 0]) if int(model.geom_type[geom]) in ROUND else 0.0
-        )
-        for point in _candidate_points(model, data, int(geom)):
-            distance = float(np.linalg.norm(point))
-            if distance <= 0.0:
-                continue
-            surface = point * (1.0 + round_radius / distance)
-            if _sphere_is_nearest(surface, radius, openings):
-                best = min(best, radius - distance - round_radius)
-    return best
+    farthest = max(
+        (
+            _geom_farthest(model, data, int(geom), radius, openings)[1]
+            for geom in geoms
+            if model.geom_user[geom, 0] == marker
+        ),
+        default=-np.inf,
+    )
+    return radius - farthest

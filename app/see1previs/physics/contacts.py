@@ -59,7 +59,6 @@ class ContactRecorder:
     geom_link: dict[int, str] = field(default_factory=dict)  # geom -> link, when not the owner
     active: dict[tuple[str, str, str, str], _Episode] = field(default_factory=dict)
     finished: list[tuple[tuple[str, str, str, str], _Episode]] = field(default_factory=list)
-    _force: np.ndarray = field(default_factory=lambda: np.zeros(6))
     _qvel_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _jacp: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
