@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import time
 
-import mujoco
 import numpy as np
 
-from legacy_model import legacy_model, start_like  # benchmarks/ is on the path as a script
-from legacy_model import raw_step_rate as legacy_rate
+from legacy_model import (  # benchmarks/ is on the path as a script
+    legacy_model,
+    raw_step_rate,
+    start_like,
+)
 from see1previs.core.scene import FORMAT_VERSION, Scene
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
@@ -79,14 +81,9 @@ def main() -> None:
     world = prepare_world(scene)
     build = time.perf_counter() - started
     world.reset()
-    model, data = world.model, world.data
-    steps = round(DURATION / model.opt.timestep)
-    started = time.perf_counter()
-    for _ in range(steps):
-        mujoco.mj_step(model, data)
-    raw = DURATION / (time.perf_counter() - started)
-    world.reset()
-    legacy = legacy_rate(legacy_model(world), DURATION / 4, start_like(world))
+    model = world.model
+    raw = raw_step_rate(model, DURATION, start_like(world))
+    legacy = raw_step_rate(legacy_model(world), DURATION / 4, start_like(world))
     started = time.perf_counter()
     trajectory = bake(scene, world=world)
     ours = DURATION / (time.perf_counter() - started)

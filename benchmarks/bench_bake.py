@@ -15,8 +15,11 @@ from pathlib import Path
 
 import mujoco
 
-from legacy_model import legacy_model, start_like  # benchmarks/ is on the path as a script
-from legacy_model import raw_step_rate as legacy_rate
+from legacy_model import (  # benchmarks/ is on the path as a script
+    legacy_model,
+    raw_step_rate,
+    start_like,
+)
 from see1previs.core.scenefile import load_scene
 from see1previs.physics.bake import bake
 from see1previs.physics.simulation import prepare_world
@@ -26,26 +29,15 @@ DEFAULT = ["first-light", "t-handle", "stress-100"]
 TARGETS = {"first-light": 100.0, "stress-100": 10.0}
 
 
-def raw_step_rate(world, seconds: float) -> float:
-    """Simulated seconds per wall second of a bare mj_step loop from the scene's start."""
-    world.reset()
-    model, data = world.model, world.data
-    steps = max(1, round(seconds / model.opt.timestep))
-    started = time.perf_counter()
-    for _ in range(steps):
-        mujoco.mj_step(model, data)
-    return steps * model.opt.timestep / (time.perf_counter() - started)
-
-
 def measure(name: str) -> dict[str, float]:
     path = SCENES / f"{name}.see1.json"
     scene = load_scene(path)
     started = time.perf_counter()
     world = prepare_world(scene, path.parent)
     build = time.perf_counter() - started
-    raw = raw_step_rate(world, scene.duration)
     world.reset()
-    legacy = legacy_rate(legacy_model(world), min(scene.duration, 10.0), start_like(world))
+    raw = raw_step_rate(world.model, scene.duration, start_like(world))
+    legacy = raw_step_rate(legacy_model(world), min(scene.duration, 10.0), start_like(world))
     started = time.perf_counter()
     trajectory = bake(scene, world=world)
     wall = time.perf_counter() - started
