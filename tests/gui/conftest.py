@@ -36,6 +36,16 @@ def _isolated_settings(tmp_path: Path, qapp, monkeypatch):
     monkeypatch.setenv("SEE1_STATE_DIR", str(tmp_path / "state"))
 
 
+@pytest.fixture(scope="session")
+def envelope_cluster(tmp_path_factory):
+    """A real Dask scheduler and two worker processes, shared by the envelope GUI tests."""
+    from tests.envelope.conftest import start_cluster  # Dask only where a test asks for it
+
+    running = start_cluster(2, tmp_path_factory.mktemp("gui-cluster"))
+    yield running
+    running.stop()
+
+
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path):
     """Build main windows that are shut down cleanly after the test."""

@@ -9,32 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from see1previs.core.scenefile import save_scene
-from tests.envelope.conftest import start_cluster
-from tests.envelope.scenes import aim_at_catching_hand, throw_to_hand
-
-RUN_TIMEOUT_MS = 240_000
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    running = start_cluster(2, tmp_path_factory.mktemp("gui-cluster"))
-    yield running
-    running.stop()
+from tests.gui.envelope_runs import RUN_TIMEOUT_MS, toss_scene
 
 
 def test_envelope_run_shows_tubes_and_opens_the_worst_sample(
-    make_window, qtbot, cluster, tmp_path: Path, test_output: Path
+    make_window, qtbot, envelope_cluster, tmp_path: Path, test_output: Path
 ) -> None:
-    direction, _, _ = aim_at_catching_hand()
-    scene_file = tmp_path / "toss.see1.json"
-    save_scene(throw_to_hand(direction, spread_deg=20.0), scene_file)  # most tosses miss
+    scene_file = toss_scene(tmp_path)  # most tosses miss
     window = make_window(scene_file)
     controller = window.envelope
     assert controller.action in window.menuBar().actions()[2].menu().actions()  # Scene menu
     seen = []
     controller.worker.progress.connect(lambda token, fraction: seen.append(fraction))
-    controller.start(samples=4, seed=3, scheduler=cluster.address)
+    controller.start(samples=4, seed=3, scheduler=envelope_cluster.address)
     qtbot.waitUntil(lambda: controller.dock.isVisible(), timeout=RUN_TIMEOUT_MS)
     assert seen and seen[-1] == pytest.approx(1.0)
 

@@ -12,19 +12,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor
 
-from see1previs.core.scenefile import save_scene
 from see1previs.gui.risk_marks import FLAG_H, FLAG_TOP, risk_colour
-from tests.envelope.conftest import start_cluster
-from tests.envelope.scenes import aim_at_catching_hand, throw_to_hand
-
-RUN_TIMEOUT_MS = 240_000
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    running = start_cluster(2, tmp_path_factory.mktemp("timeline-cluster"))
-    yield running
-    running.stop()
+from tests.gui.envelope_runs import RUN_TIMEOUT_MS, toss_scene
 
 
 def close(a: QColor, b: QColor, tolerance: int = 40) -> bool:
@@ -32,15 +21,13 @@ def close(a: QColor, b: QColor, tolerance: int = 40) -> bool:
 
 
 def test_risky_moments_are_flags_on_the_timeline_that_open_the_worst_sample(
-    make_window, qtbot, cluster, tmp_path: Path, test_output: Path
+    make_window, qtbot, envelope_cluster, tmp_path: Path, test_output: Path
 ) -> None:
-    direction, _, _ = aim_at_catching_hand()
-    scene_file = tmp_path / "toss.see1.json"
-    save_scene(throw_to_hand(direction, spread_deg=20.0), scene_file)  # most tosses miss
+    scene_file = toss_scene(tmp_path)  # most tosses miss
     window = make_window(scene_file)
     window.resize(1500, 950)
     controller = window.envelope
-    controller.start(samples=4, seed=3, scheduler=cluster.address)
+    controller.start(samples=4, seed=3, scheduler=envelope_cluster.address)
     qtbot.waitUntil(lambda: controller.dock.isVisible(), timeout=RUN_TIMEOUT_MS)
 
     # The moments come from the result file written next to the scene.
@@ -97,7 +84,6 @@ def test_risky_moments_are_flags_on_the_timeline_that_open_the_worst_sample(
     assert marks.moments == moments  # a sample of the result keeps its risky moments
 
     # Another scene is not the result's: its timeline has no risky moments.
-    other = tmp_path / "other.see1.json"
-    save_scene(throw_to_hand(direction, spread_deg=0.0), other)
+    other = toss_scene(tmp_path, name="other", spread_deg=0.0)
     assert window.open_file(other, confirm=False)
     assert marks.moments == [] and marks.positions() == []
