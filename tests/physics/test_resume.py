@@ -7,6 +7,9 @@ same arrays as the edited scene carried on from a checkpoint of the bake before 
 from __future__ import annotations
 
 import json
+import math
+
+import numpy as np
 
 from see1previs.core.scenefile import parse_scene
 from see1previs.physics.simulation import simulate
@@ -84,3 +87,45 @@ def test_an_edited_cue_re_bakes_from_just_before_it():
     assert resumed.resumed_from is not None
     assert old_time - 2 * frame < resumed.resumed_from < old_time
     assert resumed.trajectory.content_hash() == simulate(after, folder).trajectory.content_hash()
+
+
+def test_a_streamed_rebake_hands_over_exactly_the_frames_it_keeps():
+    before, after, folder = edited(
+        "zero-g-breakfast", lambda d: cue(d, "mika-arms").update(time=6.5)
+    )
+    first = simulate(before, folder)
+    batches = []
+    resumed = simulate(after, folder, previous=first, affected_from=5.5, on_frames=batches.append)
+    final = resumed.trajectory
+    counts = [b.frame_count for b in batches]
+    assert len(batches) >= 2 and counts == sorted(counts) and counts[-1] == final.frame_count
+    # The first hand-over comes with the first new frame (the first frame after the resume
+    # point) and the frames before it, which are the earlier bake's.
+    resume_frame = math.ceil(resumed.resumed_from * float(final.frame_rate) - 1e-9)
+    assert counts[0] == resume_frame + 1
+    assert np.array_equal(
+        batches[0].positions[:resume_frame], first.trajectory.positions[:resume_frame]
+    )
+    for batch in batches:  # what was shown is what the bake kept
+        n = batch.frame_count
+        assert np.array_equal(batch.times, final.times[:n])
+        assert np.array_equal(batch.positions, final.positions[:n])
+        assert np.array_equal(batch.orientations, final.orientations[:n])
+        assert np.array_equal(batch.link_positions, final.link_positions[:n])
+        assert np.array_equal(batch.link_orientations, final.link_orientations[:n])
+        assert batch.links == final.links and batch.body_ids == final.body_ids
+    # A streamed bake equals one that was not streamed.
+    assert final.content_hash() == simulate(after, folder).trajectory.content_hash()
+
+
+def test_a_streamed_bake_of_props_only_matches_too():
+    _, scene, folder = edited("first-light", lambda d: None)
+    batches = []
+    result = simulate(scene, folder, on_frames=batches.append)
+    final = result.trajectory
+    assert batches and batches[0].frame_count == 1
+    last = batches[-1]
+    assert last.frame_count == final.frame_count
+    assert np.array_equal(last.positions, final.positions)
+    assert np.array_equal(last.angular_velocities, final.angular_velocities)
+    assert last.link_positions is None and final.link_positions is None

@@ -277,13 +277,16 @@ class CameraMonitor(QWidget):
         layout.addWidget(self.screen_widget, 1)
         self._serial = 0
         self._shown_serial = 0
+        self._streamed_count = 0  # frames of the running re-bake shown so far
         self.renderer = MonitorRenderer(self)
         self.renderer.rendered.connect(self._rendered)
         self.renderer.failed.connect(self._failed)
         self.renderer.start()
         listen(self, session.scene_changed, self._scene_changed)
         listen(self, session.time_changed, lambda t: self.request_frame())
-        listen(self, session.baked, lambda result: self.request_frame())
+        listen(self, session.baked, lambda result: self._new_bake())
+        listen(self, session.bake_needed, lambda since: self._new_bake(render=False))
+        listen(self, session.bake_streamed, self._streamed)
         listen(self, session.selection_changed, self._selection_changed)
         self._scene_changed(session.scene)
 
@@ -328,6 +331,18 @@ class CameraMonitor(QWidget):
                 self.show_camera(shot.camera)
                 return
 
+    def _new_bake(self, render: bool = True) -> None:
+        self._streamed_count = 0
+        if render:
+            self.request_frame()
+
+    def _streamed(self, frames) -> None:
+        """A re-bake's frames so far: render again only if the frame shown is a new one."""
+        shown = min(self.session.frame, frames.frame_count - 1)
+        if shown >= self._streamed_count - 1:
+            self.request_frame()
+        self._streamed_count = frames.frame_count
+
     def request_frame(self) -> None:
         session = self.session
         bake = session.bake
@@ -338,13 +353,21 @@ class CameraMonitor(QWidget):
         if bake is None:
             self._show_message("Waiting for the bake…")
             return
+        trajectory = bake.trajectory
+        streamed = session.streamed
+        if (
+            streamed is not None
+            and streamed.body_ids == trajectory.body_ids
+            and streamed.links == trajectory.links
+        ):  # a re-bake's frames so far, drawn with the same bodies
+            trajectory = streamed
         self.renderer.request(
             FrameRequest(
                 world=bake.world,
-                trajectory=bake.trajectory,
+                trajectory=trajectory,
                 scene=session.scene,
                 camera_id=self.camera_id,
-                frame=min(session.frame, bake.trajectory.frame_count - 1),
+                frame=min(session.frame, trajectory.frame_count - 1),
                 serial=self._serial,
             )
         )

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
 
         self.bake_worker = Worker("bake", self)
         self.bake_worker.progress.connect(self._bake_progress)
+        self.bake_worker.published.connect(self._bake_streamed)
         self.bake_worker.finished.connect(self._bake_finished)
         self.bake_worker.failed.connect(self._bake_failed)
         self.bake_worker.cancelled.connect(self._bake_cancelled)
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         session = self.session
         listen(self, session.bake_needed, self._bake_needed)
         listen(self, session.baked, self._baked)
+        listen(self, session.bake_streamed, self.viewport.show_streamed)
         listen(self, session.bake_failed, self._bake_problems)
         listen(self, session.scene_changed, self._scene_changed)
         listen(self, session.scene_replaced, self._scene_replaced)
@@ -680,7 +682,11 @@ class MainWindow(QMainWindow):
         self._bake_timer.stop()
         job = self.session.bake_job()
         self.status_label.setText("Baking the zero-g motion…")
-        self.bake_worker.submit(job, lambda progress, cancel: run_bake(job, progress, cancel))
+        self.bake_worker.submit(
+            job,
+            lambda progress, cancel, publish: run_bake(job, progress, cancel, publish),
+            streams=True,
+        )
 
     def cancel_bake(self) -> None:
         self._bake_timer.stop()
@@ -698,6 +704,9 @@ class MainWindow(QMainWindow):
     def _bake_progress(self, job: BakeJob, fraction: float) -> None:
         self.bake_progress.setValue(int(fraction * 1000))
         self.timeline.set_bake_progress(fraction)
+
+    def _bake_streamed(self, job: BakeJob, frames) -> None:
+        self.session.stream_bake(job, frames)
 
     def _bake_finished(self, job: BakeJob, result) -> None:
         if self.session.finish_bake(job, result):

@@ -46,6 +46,10 @@ class ViewportStandIn(QWidget):
     def show_edited_scene(self, scene, scene_dir=None) -> None:
         self.show_scene(scene, None, None, scene_dir)
 
+    def show_streamed(self, trajectory) -> None:
+        self._trajectory = trajectory
+        self._update_text()
+
     def set_time(self, t: float) -> None:
         self._time = float(t)
 

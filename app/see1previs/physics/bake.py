@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -45,6 +46,8 @@ from see1previs.station.model import Station
 
 ProgressCallback = Callable[[float], None]
 CancelCheck = Callable[[], bool]
+FramesCallback = Callable[["Trajectory"], None]  # the frames baked so far (a streamed bake)
+STREAM_INTERVAL_S = 0.1  # wall-clock time between two hand-overs of a streamed bake
 
 
 class BakeCancelled(Exception):
@@ -145,11 +148,16 @@ def bake(
     should_cancel: CancelCheck | None = None,
     memory: list[BakeMemory] | None = None,
     resume: tuple[BakeMemory, Checkpoint] | None = None,
+    on_frames: FramesCallback | None = None,
 ) -> Trajectory:
     """Simulate ``scene`` from its start to its end and record every frame.
 
     ``memory``, if given, receives the bake's :class:`BakeMemory`; ``resume`` carries on
     from a checkpoint of an earlier bake (see :func:`resume_point`) instead of time 0.
+    ``on_frames``, if given, streams the bake: it receives a :class:`Trajectory` of the
+    frames baked so far as soon as the first new frame is baked, then every
+    :data:`STREAM_INTERVAL_S` (called in the baking thread; the arrays are never written
+    again, so another thread may read them).
     """
     if world is None:
         if station is None:
@@ -157,7 +165,7 @@ def bake(
         world = World.build(scene, station, scene_dir)
     else:
         world.reset()
-    trajectory, kept = _run(world, scene, progress, should_cancel, resume)
+    trajectory, kept = _run(world, scene, progress, should_cancel, resume, on_frames)
     if memory is not None:
         memory.append(kept)
     return trajectory
@@ -169,6 +177,7 @@ def _run(
     progress: ProgressCallback | None,
     should_cancel: CancelCheck | None,
     resume: tuple[BakeMemory, Checkpoint] | None = None,
+    on_frames: FramesCallback | None = None,
 ) -> tuple[Trajectory, BakeMemory]:
     """The bake loop: per frame, keep a resume point, start the cues that are due, step to
     the frame, record the state around it, check the physics; then assemble the frames."""
@@ -217,6 +226,7 @@ def _run(
             actor_cues.restore(point.actor_cues)
         recorder.active, recorder.finished = copy.deepcopy(point.contacts)
         checkpoints = [c for c in earlier.checkpoints if c.frame <= first_frame]
+    stream = _Stream(world, scene, raw, frame_times, on_frames) if on_frames else None
     for frame in range(first_frame, frame_count):
         t = frame_times[frame]
         if (frame % CHECKPOINT_EVERY == 0 or frame in cue_frames) and frame > first_frame:
@@ -250,6 +260,8 @@ def _run(
         guard.check(data)
         if actor_cues is not None:
             actor_cues.after_frame(float(data.time))
+        if stream is not None:
+            stream.frame_baked(frame)
         if should_cancel is not None and should_cancel():
             raise BakeCancelled(f"bake of '{scene.title}' cancelled at {t:.2f} s")
         if progress is not None and (frame % report_every == 0 or frame == frame_count - 1):
@@ -327,6 +339,41 @@ def _checkpoint(
     )
 
 
+@dataclass
+class _Poses:
+    """Body and segment poses and velocities of a run of frames."""
+
+    positions: np.ndarray
+    orientations: np.ndarray
+    linear: np.ndarray
+    angular: np.ndarray
+    links: list[str]
+    link_positions: np.ndarray | None
+    link_orientations: np.ndarray | None
+
+
+def _poses(world: World, raw: _RawFrames, frames: slice) -> _Poses:
+    """What the frames ``frames`` show, derived from their raw states."""
+    model, handles = world.model, world.bodies
+    com_local = model.body_ipos[np.array([h.body_id for h in handles], dtype=int)]
+    before, after, blend = raw.raw_before[frames], raw.raw_after[frames], raw.blend[frames]
+    if not world.rigs:
+        return _Poses(*_frames_from_raw(before, after, blend, com_local), [], None, None)
+    columns = np.concatenate([raw.qpos_index, model.nq + raw.qvel_index6], axis=1)
+    positions, orientations, linear, angular = _frames_from_raw(
+        before[:, 0, :][:, columns], after[:, 0, :][:, columns], blend, com_local
+    )
+    links, link_positions, link_orientations, com_velocities = _articulated_frames(
+        world, before[:, 0, :], after[:, 0, :], blend
+    )
+    for b, handle in enumerate(handles):
+        if handle.rig is not None:
+            linear[:, b] = com_velocities[handle.id]
+    return _Poses(
+        positions, orientations, linear, angular, links, link_positions, link_orientations
+    )
+
+
 def _assemble(
     world: World,
     scene: Scene,
@@ -336,49 +383,104 @@ def _assemble(
     actor_cues: ActorCues | None,
 ) -> Trajectory:
     """The trajectory from the raw frames: poses, velocities, contacts and cue outcomes."""
-    model, data, handles = world.model, world.data, world.bodies
-    body_index = np.array([h.body_id for h in handles], dtype=int)
+    model, data = world.model, world.data
     metadata = {
         "title": scene.title,
         "app_version": __version__,
         "mujoco_version": mujoco.__version__,
         "timestep": model.opt.timestep,
     }
-    links: list[str] = []
-    link_positions = link_orientations = None
-    if world.rigs:
-        columns = np.concatenate([raw.qpos_index, model.nq + raw.qvel_index6], axis=1)
-        body_before = raw.raw_before[:, 0, :][:, columns]
-        body_after = raw.raw_after[:, 0, :][:, columns]
-        positions, orientations, linear, angular = _frames_from_raw(
-            body_before, body_after, raw.blend, model.body_ipos[body_index]
-        )
-        links, link_positions, link_orientations, com_velocities = _articulated_frames(
-            world, raw.raw_before[:, 0, :], raw.raw_after[:, 0, :], raw.blend
-        )
-        for b, handle in enumerate(handles):
-            if handle.rig is not None:
-                linear[:, b] = com_velocities[handle.id]
+    if actor_cues is not None:
         metadata["cue_outcomes"] = actor_cues.finish(data.time)
         metadata["poses_not_held"] = actor_cues.poses_not_held()
-    else:
-        positions, orientations, linear, angular = _frames_from_raw(
-            raw.raw_before, raw.raw_after, raw.blend, model.body_ipos[body_index]
-        )
+    poses = _poses(world, raw, slice(0, len(frame_times)))
     return Trajectory(
-        body_ids=[h.id for h in handles],
+        body_ids=[h.id for h in world.bodies],
         frame_rate=Fraction(scene.frame_rate.fps),
         times=np.array(frame_times),
-        positions=positions,
-        orientations=orientations,
-        linear_velocities=linear,
-        angular_velocities=angular,
+        positions=poses.positions,
+        orientations=poses.orientations,
+        linear_velocities=poses.linear,
+        angular_velocities=poses.angular,
         contacts=recorder.finish(),
         metadata=metadata,
-        links=links,
-        link_positions=link_positions,
-        link_orientations=link_orientations,
+        links=poses.links,
+        link_positions=poses.link_positions,
+        link_orientations=poses.link_orientations,
     )
+
+
+class _Stream:
+    """Hands the frames baked so far to ``on_frames`` while the bake goes on.
+
+    Each hand-over derives only the frames baked since the last one, into arrays for the
+    whole bake; the trajectory handed over is a view of the frames done, which the bake never
+    writes again. Contacts and cue outcomes come with the finished bake.
+    """
+
+    def __init__(
+        self,
+        world: World,
+        scene: Scene,
+        raw: _RawFrames,
+        frame_times: list[float],
+        on_frames: FramesCallback,
+    ) -> None:
+        self.world, self.raw, self.on_frames = world, raw, on_frames
+        self.times = np.array(frame_times)
+        self.frame_rate = Fraction(scene.frame_rate.fps)
+        self.metadata = {"title": scene.title, "streamed": True}
+        self.done = 0  # frames derived so far
+        self.arrays: _Poses | None = None
+        self.last_handed = -math.inf
+
+    def frame_baked(self, frame: int) -> None:
+        """Frame ``frame`` is baked: hand the frames over if it is time to."""
+        ready = frame + 1
+        now = time.monotonic()
+        first = self.arrays is None
+        if not first and now - self.last_handed < STREAM_INTERVAL_S and ready < len(self.times):
+            return
+        self.last_handed = now
+        poses = _poses(self.world, self.raw, slice(self.done, ready))
+        if first:
+            self.arrays = _Poses(
+                *(
+                    np.zeros((len(self.times), *getattr(poses, name).shape[1:]))
+                    for name in ("positions", "orientations", "linear", "angular")
+                ),
+                poses.links,
+                *(
+                    None if value is None else np.zeros((len(self.times), *value.shape[1:]))
+                    for value in (poses.link_positions, poses.link_orientations)
+                ),
+            )
+        arrays, rows = self.arrays, slice(self.done, ready)
+        for name in ("positions", "orientations", "linear", "angular"):
+            getattr(arrays, name)[rows] = getattr(poses, name)
+        if arrays.link_positions is not None:
+            arrays.link_positions[rows] = poses.link_positions
+            arrays.link_orientations[rows] = poses.link_orientations
+        self.done = ready
+        self.on_frames(
+            Trajectory(
+                body_ids=[h.id for h in self.world.bodies],
+                frame_rate=self.frame_rate,
+                times=self.times[:ready],
+                positions=arrays.positions[:ready],
+                orientations=arrays.orientations[:ready],
+                linear_velocities=arrays.linear[:ready],
+                angular_velocities=arrays.angular[:ready],
+                metadata=dict(self.metadata),
+                links=list(arrays.links),
+                link_positions=None
+                if arrays.link_positions is None
+                else arrays.link_positions[:ready],
+                link_orientations=None
+                if arrays.link_orientations is None
+                else arrays.link_orientations[:ready],
+            )
+        )
 
 
 def _articulated_frames(

@@ -17,6 +17,7 @@ from see1previs.core.scene import Scene
 from see1previs.physics.bake import (
     BakeMemory,
     CancelCheck,
+    FramesCallback,
     ProgressCallback,
     bake,
     resume_point,
@@ -104,13 +105,16 @@ def simulate(
     should_cancel: CancelCheck | None = None,
     previous: BakeResult | None = None,
     affected_from: float | None = None,
+    on_frames: FramesCallback | None = None,
 ) -> BakeResult:
     """Bake ``scene`` (or load its bake from ``cache``) after checking it can be simulated.
 
     With ``previous`` (the bake of the scene before an edit) the bake carries on from the
     latest checkpoint before both ``affected_from`` (the earliest scene time the edit can
     change) and the first cue that differs, when the compiled physics is the same; the
-    result is bit-identical to a bake from the start.
+    result is bit-identical to a bake from the start. ``on_frames`` streams the frames as
+    they are baked (see :func:`~see1previs.physics.bake.bake`); a bake loaded from the cache
+    hands over nothing before it returns.
     """
     world = prepare_world(scene, scene_dir)
     key = bake_key(scene, world.station, scene_dir)
@@ -140,6 +144,7 @@ def simulate(
         should_cancel=should_cancel,
         memory=memory,
         resume=resume,
+        on_frames=on_frames,
     )
     trajectory.metadata["cache_key"] = key
     if cache is not None:

@@ -7,12 +7,15 @@ A :class:`Session` is what the desktop app shows and what its tests drive headle
 - every edit as an undoable :class:`~see1previs.core.commands.SceneEdit` (:meth:`Session.edit`);
 - the latest bake (:class:`~see1previs.physics.simulation.BakeResult`), and which part of it
   is out of date after an edit (``stale_from``: the earliest affected scene time);
+- while a re-bake runs, the frames it has baked so far (``streamed``), so views show the new
+  motion as it is simulated instead of after the whole bake;
 - the playhead time and the selection (scene ids).
 
 Baking itself is split so any thread can run it: :meth:`Session.bake_job` snapshots what to
 bake, :func:`run_bake` bakes it (no session state touched), and :meth:`Session.finish_bake`
 installs the result unless a newer edit made it obsolete. The GUI runs the middle step in a
-worker; :meth:`Session.bake_now` does all three in the calling thread.
+worker, which hands each batch of streamed frames to :meth:`Session.stream_bake`;
+:meth:`Session.bake_now` does all three in the calling thread.
 
 Views listen to the session's :class:`~see1previs.core.events.Event` attributes.
 """
@@ -30,6 +33,7 @@ from see1previs.core.scene import Scene
 from see1previs.core.scenefile import load_scene, save_scene
 from see1previs.physics.cache import BakeCache
 from see1previs.physics.simulation import BakeResult, SceneSetupError, simulate
+from see1previs.physics.trajectory import Trajectory
 
 SCENE_SUFFIX = ".see1.json"
 
@@ -55,11 +59,13 @@ def run_bake(
     job: BakeJob,
     progress: Callable[[float], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    on_frames: Callable[[Trajectory], None] | None = None,
 ) -> BakeResult:
     """Bake ``job`` (any thread). Raises SceneSetupError, BakeCancelled, StationError.
 
     With a previous bake the physics carries on from the earliest time the edits affected
     (when the compiled model is unchanged), so a late edit re-bakes only the end.
+    ``on_frames`` receives the frames baked so far while the bake runs.
     """
     return simulate(
         job.scene,
@@ -69,6 +75,7 @@ def run_bake(
         should_cancel=should_cancel,
         previous=job.previous,
         affected_from=job.affects_from,
+        on_frames=on_frames,
     )
 
 
@@ -81,6 +88,7 @@ class Session:
         self.path: Path | None = None
         self.stack = CommandStack()
         self.bake: BakeResult | None = None
+        self.streamed: Trajectory | None = None  # frames of the running re-bake, so far
         self.bake_problems: list[tuple[str, str]] = []
         self.stale_from: float | None = 0.0  # None: the bake matches the scene
         self.generation = 0
@@ -93,6 +101,7 @@ class Session:
         self.modified_changed = Event("modified_changed")  # (bool)
         self.bake_needed = Event("bake_needed")  # (earliest affected time)
         self.baked = Event("baked")  # (BakeResult)
+        self.bake_streamed = Event("bake_streamed")  # (Trajectory of the frames baked so far)
         self.bake_failed = Event("bake_failed")  # ([(json path, message)])
         self.time_changed = Event("time_changed")  # (seconds)
         self.selection_changed = Event("selection_changed")  # (ids)
@@ -214,6 +223,7 @@ class Session:
     # -- baking ----------------------------------------------------------------------------
     def _invalidate(self, affects_from: float) -> None:
         self.generation += 1
+        self.streamed = None
         self.stale_from = (
             affects_from if self.stale_from is None else min(self.stale_from, affects_from)
         )
@@ -234,10 +244,26 @@ class Session:
             cache=self.cache,
         )
 
+    def stream_bake(self, job: BakeJob, frames: Trajectory) -> bool:
+        """Show the frames a running bake has baked so far; False if the scene changed."""
+        if job.generation != self.generation:
+            return False
+        self.streamed = frames
+        self.bake_streamed.emit(frames)
+        return True
+
+    @property
+    def shown_trajectory(self) -> Trajectory | None:
+        """The motion to draw: the running re-bake's frames so far, else the latest bake."""
+        if self.streamed is not None:
+            return self.streamed
+        return self.bake.trajectory if self.bake is not None else None
+
     def finish_bake(self, job: BakeJob, result: BakeResult) -> bool:
         """Install a finished bake; False (and ignored) if the scene changed meanwhile."""
         if job.generation != self.generation:
             return False
+        self.streamed = None
         self.bake = result
         self.bake_problems = []
         self.stale_from = None
@@ -249,6 +275,7 @@ class Session:
         if job.generation != self.generation:
             return False
         self.bake_problems = list(problems)
+        self.streamed = None
         self.stale_from = None
         self.bake_failed.emit(self.bake_problems)
         return True

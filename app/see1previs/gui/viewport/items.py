@@ -199,6 +199,7 @@ class SceneDrawing:
         # is drawn carried rigidly onto the new start pose: owner → (pivot, move, turn).
         self.stale_offsets: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self.stale = False
+        self.streamed_to: float | None = None  # a re-bake's frames are drawn up to this time
         self.drawn_links: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.drawn_origins: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.start_trajectory = start_trajectory(scene)
@@ -438,14 +439,38 @@ class SceneDrawing:
             turn = quat.normalize(quat.multiply(q1, quat.conjugate(q0)))
             self.stale_offsets[body.id] = (p0, p1 - p0, turn)
         self.stale = True
-        if self.trails is not None:
-            self.view.removeItem(self.trails)
-            visible = self.trails.visible()
-            self.trails = self._trail_item(self.trajectory.body_ids, 1.0)
-            if self.trails is not None:
-                self.trails.setVisible(visible)
+        self._rebuild_trails()
         _grey(self.trails)
         self.set_selection(self.selection)  # its trails again, carried and grey
+
+    def show_streamed(self, trajectory: Trajectory) -> bool:
+        """Draw the frames a running re-bake has baked so far, in colour, as they arrive.
+
+        Past the last baked frame the bodies wait where it left them. False (and nothing
+        changed) when the frames do not pose every part drawn (bodies added or removed).
+        The caller poses the drawing again (:meth:`update`).
+        """
+        known = set(trajectory.body_ids) | set(trajectory.links)
+        if not self.parts or any(p.part.link not in known for p in self.parts):
+            return False
+        self.trajectory = trajectory
+        self.stale_offsets = {}
+        self.stale = False
+        self.streamed_to = trajectory.duration
+        self._rebuild_trails()
+        if self.selected_trails is not None:
+            self.view.removeItem(self.selected_trails)
+        selected = [b for b in trajectory.body_ids if b in self.selection]
+        self.selected_trails = self._trail_item(selected, 2.5)
+        return True
+
+    def _rebuild_trails(self) -> None:
+        """Every body's trail again, from the trajectory drawn now."""
+        if self.trails is not None:
+            self.view.removeItem(self.trails)
+        self.trails = self._trail_item(self.trajectory.body_ids, 1.0)
+        if self.trails is not None:
+            self.trails.setVisible(self.trails_visible)
 
     def _previewed(self, owner: str, pose, pivot) -> tuple[np.ndarray, np.ndarray]:
         """A pose with the drag being previewed on its owner: turned about pivot, then moved."""

@@ -266,6 +266,16 @@ class SceneViewport(QtWidgets.QWidget):
         self.set_time(self.time)
         self._update_hud()
 
+    def show_streamed(self, trajectory: Trajectory) -> None:
+        """A re-bake's frames so far: drawn as they arrive (ignored if they cannot be)."""
+        if self.drawing is None or self._drag is not None:
+            return
+        if self.drawing.show_streamed(trajectory):
+            self.trajectory = trajectory
+            self.drawing.baked_scene = self.scene  # only the current scene's bake streams
+            self.set_time(self.time)
+            self._update_hud()
+
     def set_time(self, t: float) -> None:
         """Pose everything at scene time t (seconds)."""
         self.time = float(t)
@@ -710,6 +720,8 @@ class SceneViewport(QtWidgets.QWidget):
             text = f"{self.cue_tools.pick.prompt} · Esc cancels"
         elif self.looking_through is not None:
             text = f"Looking through {self.looking_through} · Esc or orbit for the free view"
+        elif self.drawing is not None and self.drawing.streamed_to is not None:
+            text = f"Re-baking — new motion up to {self.drawing.streamed_to:.2f} s · " + HINT
         elif self.drawing is not None and self.drawing.stale:
             text = "Motion out of date (grey) — re-baking · " + HINT
         elif self.axis:
