@@ -60,14 +60,14 @@ from see1previs.core.scene import (
 from see1previs.core.scene_cues import WALL
 from see1previs.physics import analytic_wall
 from see1previs.physics.actors import ALL_CONTACT_BITS, GRIP_PARTS, UNCLIPPED_LENGTH, ActorRig
-from see1previs.physics.contact_forces import MARKER
+from see1previs.physics.contact_forces import MARKER, TAUT_MARGIN
 from see1previs.physics.cue_checks import camera_position
 from see1previs.physics.world import World
 
 OK, WARNING, IMPOSSIBLE = "ok", "warning", "impossible"
 SEARCH_MARGIN = 1.0  # m: distances beyond reach + this are reported as "more than"
 WALL_SEARCH_RADIUS = 1.6  # m around the actor's centre of mass where wall tiles are checked
-TAUT_TOLERANCE = 0.005  # m: a tether this close to its length is taut
+TAUT_TOLERANCE = TAUT_MARGIN  # m: a tether this close to its length is taut
 STRAIN_ANGLE = math.radians(5.0)  # a joint this far off its target at full strength gives way
 STRAIN_MIN_DURATION = 0.1  # s: shorter strains (a quick move at full effort) are not reported
 
@@ -195,9 +195,25 @@ class ActorCues:
     # ---- schedule -----------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        """Something needs attention before every step."""
+        """Something needs attention before every step the bake takes."""
         return bool(
             self.pushes or self.transitions or self.catches or self.tethers or self.letting_go
+        )
+
+    @property
+    def steers(self) -> bool:
+        """Something must act before every step, so steps cannot run in one MuJoCo call.
+
+        A slack tether without a release time only watches for going taut: the bake runs
+        such stretches in one call and redoes them step by step when any force evaluation
+        saw a tether taut (contact_forces.TOUCHED_SLOT).
+        """
+        return bool(
+            self.pushes
+            or self.transitions
+            or self.catches
+            or self.letting_go
+            or any(t.cue.until is not None or t.taut_since is not None for t in self.tethers)
         )
 
     @staticmethod

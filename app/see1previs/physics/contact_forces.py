@@ -62,9 +62,11 @@ FORCES_AT = 1 + WALL_SLOTS * WALL_RECORD
 FORCE_SLOTS = 256
 USERDATA_SIZE = FORCES_AT + FORCE_SLOTS
 # One more slot, never cleared by the callback: set to 1 whenever a force evaluation sees any
-# contact or wall touch. The bake clears it before running steps in one call, and redoes
-# them one by one (to record each touch) if it was set.
+# contact or wall touch, or a tether (a limited tendon) within TAUT_MARGIN of its length. The
+# bake clears it before running steps in one call, and redoes them one by one (to record each
+# touch and each taut tether) if it was set.
 TOUCHED_SLOT = USERDATA_SIZE
+TAUT_MARGIN = 0.005  # m; the blocking runtime's TAUT_TOLERANCE, which imports it
 FRICTION_RATE = 1.0  # cap of the regularised friction damper: c_t ≤ m_eff·FRICTION_RATE/dt
 DAMPING_RATE = 2.2  # cap of the normal damper, c ≤ m_eff·DAMPING_RATE/dt: RK4 stays stable
 MAX_DAMPING_RATIO = 2.8  # restitution ≈ 0.04; anything asked lower bounces like this
@@ -179,13 +181,21 @@ def natural_frequency(timestep: float) -> float:
     return math.pi / (CONTACT_DURATION_STEPS * timestep)
 
 
+def _tether_taut(model: mujoco.MjModel, data: mujoco.MjData) -> bool:
+    """Whether any limited tendon (a tether) is within TAUT_MARGIN of its longest."""
+    if not model.ntendon:
+        return False
+    limited = model.tendon_limited.astype(bool)
+    return bool(np.any(data.ten_length[limited] >= model.tendon_range[limited, 1] - TAUT_MARGIN))
+
+
 def apply_contact_forces(model: mujoco.MjModel, data: mujoco.MjData) -> None:
     """MuJoCo passive-force callback: add every marked contact's force to ``qfrc_passive``."""
     if model.nuser_geom < USER_SIZE:
         return
     push = _Pusher(model, data)
     data.userdata[: min(model.nuserdata, USERDATA_SIZE)] = 0.0
-    if data.ncon and model.nuserdata > TOUCHED_SLOT:
+    if model.nuserdata > TOUCHED_SLOT and (data.ncon or _tether_taut(model, data)):
         data.userdata[TOUCHED_SLOT] = 1.0
     wall = analytic_wall.read_wall(model)
     if wall is not None:
@@ -378,6 +388,7 @@ def _load_native():
         address(library.mj_jac, ctypes.c_void_p).value,
         address(library.mj_solveM, ctypes.c_void_p).value,
         MARKER,
+        TAUT_MARGIN,
         float(CONTACT_DURATION_STEPS),
         FRICTION_RATE,
         DAMPING_RATE,

@@ -97,9 +97,12 @@ class Stepper:
     def steps(self, count: int) -> None:
         """``count`` whole steps: in one call to MuJoCo while nothing touches or acts."""
         model, data = self.model, self.data
-        busy = self.recorder.active or (self.actor_cues is not None and self.actor_cues.busy)
+        busy = self.recorder.active or (self.actor_cues is not None and self.actor_cues.steers)
         if count > 1 and self._quiet_runs and not busy:
             mujoco.mj_getState(model, data, self._saved, STATE)
+            # A tether's watch reads the tendon lengths of the last force evaluation: keep
+            # them, so a redone run watches exactly what single steps would have.
+            ten_length = data.ten_length.copy()
             data.userdata[self._touched] = 0.0
             started = data.time
             factor = self.long_step_factor()
@@ -116,6 +119,7 @@ class Stepper:
                 self.guard.after_step(data, started)
                 return
             mujoco.mj_setState(model, data, self._saved, STATE)
+            data.ten_length[:] = ten_length
         for _ in range(count):
             self.step(self.dt)
 

@@ -32,6 +32,7 @@ typedef void (*SolveFunction)(const mjModel*, mjData*, mjtNum*, const mjtNum*, i
 static JacFunction jac_function = NULL;
 static SolveFunction solve_function = NULL;
 static double marker = 0.0;
+static double taut_margin = 0.005;
 static double duration_steps = 8.0;
 static double friction_rate = 1.0;
 static double damping_rate = 1.6;
@@ -281,8 +282,21 @@ static void record_touch(mjData* d, int* touches, int geom, double f_n, const do
   d->userdata[0] = *touches;
 }
 
+/* Whether any limited tendon (a tether) is within taut_margin of its longest. */
+static int tether_taut(const mjModel* m, const mjData* d) {
+  for (int t = 0; t < m->ntendon; t++) {
+    if (m->tendon_limited[t] && d->ten_length[t] >= m->tendon_range[2 * t + 1] - taut_margin) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static void apply_contact_forces(const mjModel* m, mjData* d) {
   if (m->nuser_geom < user_size || jac_function == NULL) return;
+  /* the sticky "something touched" slot after the report (contact_forces.TOUCHED_SLOT) */
+  int sticky = m->nuserdata > userdata_size;
+  if (sticky && tether_taut(m, d)) d->userdata[userdata_size] = 1.0;
   const mjtNum* wall = sphere_wall(m);
   if (d->ncon == 0 && wall == NULL) return;
   int nv = m->nv;
@@ -290,8 +304,6 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
   if (report) {
     for (int i = 0; i < userdata_size; i++) d->userdata[i] = 0.0;
   }
-  /* the sticky "something touched" slot after the report (contact_forces.TOUCHED_SLOT) */
-  int sticky = m->nuserdata > userdata_size;
   if (sticky && d->ncon > 0) d->userdata[userdata_size] = 1.0;
   mjtNum* work = (mjtNum*)malloc(sizeof(mjtNum) * 8 * (size_t)(nv > 0 ? nv : 1));
   if (work == NULL) return;
@@ -333,8 +345,8 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
 
 static PyObject* configure(PyObject* self, PyObject* args) {
   unsigned long long jac_address, solve_address;
-  if (!PyArg_ParseTuple(args, "KKddddiiii", &jac_address, &solve_address, &marker,
-                        &duration_steps, &friction_rate, &damping_rate, &wall_slots,
+  if (!PyArg_ParseTuple(args, "KKdddddiiii", &jac_address, &solve_address, &marker,
+                        &taut_margin, &duration_steps, &friction_rate, &damping_rate, &wall_slots,
                         &wall_record, &forces_at, &force_slots)) {
     return NULL;
   }
@@ -376,7 +388,7 @@ static PyObject* header_version(PyObject* self, PyObject* unused) {
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(mj_jac, mj_solveM, marker, duration_steps, friction_rate, damping_rate, "
+     "configure(mj_jac, mj_solveM, marker, taut_margin, duration_steps, friction_rate, damping_rate, "
      "wall_slots, wall_record, forces_at, force_slots): MuJoCo function addresses and the model's constants."},
     {"measure_wall", measure_wall, METH_VARARGS,
      "measure_wall(model_address, data_address): report the wall touches, no forces."},
