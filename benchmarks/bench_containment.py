@@ -9,7 +9,7 @@ Printed: launches, bodies that escaped (centre ever more than the bake guard's t
 behind the wall), the deepest surface penetration into the wall, the deepest centre
 excursion behind it (checked at every step, mid-bounce included), and every bounce that
 came away with more kinetic energy than it brought (relative gain > 1e-6), with the worst
-ratio. Run:
+ratio, and for each such bounce what it touched (the wall or a fixture) and where. Run:
 
     .venv/bin/python benchmarks/bench_containment.py --launches 10000
 """
@@ -75,6 +75,16 @@ def deepest_touch(model, data) -> float:
     return max(depths)
 
 
+def touched_surfaces(model, data) -> set[str]:
+    """What the body touches at the last force evaluation: "wall" or fixture geom names."""
+    found = {"wall"} if data.userdata[0] else set()
+    for contact in data.contact[: data.ncon]:
+        for geom in contact.geom:
+            if model.geom_bodyid[geom] == 0:
+                found.add(mujoco.mj_id2name(model, mujoco.mjtObj.mjOBJ_GEOM, geom) or str(geom))
+    return found
+
+
 def launch(world, rng, seconds: float, stats: dict) -> None:
     model, data = world.model, world.data
     handle = world.by_id["body"]
@@ -102,6 +112,7 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
     mujoco.mj_forward(model, data)
     energy_before = kinetic_energy(model, data, data.qvel)
     in_contact = False
+    surfaces: set[str] = set()
     deepest_centre = -np.inf
     for _ in range(round(seconds / model.opt.timestep)):
         mujoco.mj_step(model, data)
@@ -111,6 +122,7 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
             deepest_centre = max(deepest_centre, behind)
         if touch_count(model, data):
             stats["penetration"] = max(stats["penetration"], deepest_touch(model, data))
+            surfaces |= touched_surfaces(model, data)
             in_contact = True
             continue
         if in_contact:  # a bounce has just ended: compare with the energy it started with
@@ -120,6 +132,9 @@ def launch(world, rng, seconds: float, stats: dict) -> None:
             ratio = energy_after / energy_before if energy_before > 0 else 1.0
             if ratio > 1.0 + GAIN_THRESHOLD:
                 stats["gains"] += 1
+                where = ", ".join(sorted(surfaces))
+                stats["gained"].append(f"x{ratio:.4f} touching {where} at {np.round(centre, 2)}")
+            surfaces = set()
             stats["worst_ratio"] = max(stats["worst_ratio"], ratio)
             energy_before = energy_after
     stats["centre_behind"] = max(stats["centre_behind"], deepest_centre)
@@ -154,6 +169,7 @@ def main() -> None:
             "centre_behind": -np.inf,
             "worst_ratio": 0.0,
             "safe_radius": _safe_radius(world.station),
+            "gained": [],
         }
         for _ in range(per_class):
             launch(world, rng, args.seconds, stats)
@@ -165,6 +181,8 @@ def main() -> None:
             f"deepest centre behind wall {max(0.0, stats['centre_behind']) * 100:7.2f} cm",
             flush=True,
         )
+        for line in stats["gained"]:
+            print(f"    gained {line}")
         total["launches"] += per_class
         for key in ("escaped", "gains", "bounces"):
             total[key] += stats[key]

@@ -189,10 +189,11 @@ def test_sphere_wall_depth_is_the_farthest_surface_point(kind, shape, mujoco_siz
         rotation = data.geom_xmat[geom].reshape(3, 3)
         world_points = data.geom_xpos[geom] + samples @ rotation.T
         sampled = float(np.max(np.linalg.norm(world_points, axis=1)))
-        _, _, farthest = analytic_wall.farthest_point(
+        _, _, depth, _ = analytic_wall.deepest_point(
             model, data, handle.body_id, radius, openings, contact_forces.MARKER
         )
-        if np.isfinite(farthest):
+        if np.isfinite(depth):
+            farthest = radius + depth
             assert farthest >= sampled - 1e-12
             assert farthest == pytest.approx(sampled, abs=2e-3)  # the sampling's resolution
         else:  # skipped by its bounding sphere: only when nothing of it can reach the wall

@@ -1,33 +1,37 @@
-"""The cabin wall as an exact sphere: its contact computed from geometry, not from tiles.
+"""The cabin wall as exact geometry: a sphere and the hatch's square tunnel, not tiles.
 
-A spherical interior's wall is, for contact, ``|p| = R``: a body touches it where its point
-farthest from the centre is beyond R, by ``depth = |p| − R``, with the normal pointing at the
-centre. Computed per body from its geoms' exact shapes (a sphere's or capsule's far point, a
-box's corners, a cylinder's rim, a mesh's vertices) it is one contact per body with a depth
-that is a true function of the body's pose, so the spring on it (see
+A spherical interior's wall is, for contact, ``|p| = R``; the hatch opens it into the
+vestibule, a square tunnel ending at the hatch door. Together they bound the union of a ball
+and a box, whose signed distance is ``s(p) = min(|p| − R, s_box(p))`` (positive outside). A
+body touches the wall where its deepest point has ``s > 0``, by that much, pushed along −∇s
+(toward the centre on the sphere, straight off a tunnel wall or the door). Computed per body
+from its geoms' exact shapes (a sphere's or capsule's centre line plus its radius, a box's
+corners, a cylinder's rim, a mesh's vertices) it is one contact per body with a depth that
+is a true function of the body's pose, so the spring on it (see
 :mod:`see1previs.physics.contact_forces`) is the gradient of a potential and cannot pump
-energy, as the thousands of overlapping wall tiles, each reporting its own touch, could.
-It is also what made the wall the slowest part of a bake: MuJoCo no longer tests every body
+energy, as the thousands of overlapping wall tiles, each reporting its own touch, could. It
+is also what made the wall the slowest part of a bake: MuJoCo no longer tests every body
 against some 2,600 tiles at every RK4 stage.
 
-Where the wall is open — the hatch leading into the vestibule — points are masked out: the
-vestibule's own faces stay MuJoCo tiles. :func:`sphere_wall` finds the sphere and the hatch
-openings from the station (faces whose vertices all lie on one sphere; every other boundary
-vertex must lie in the square prism of a ``hatch`` fixture); an interior that is not such a
-sphere keeps all its tiles.
+:func:`sphere_wall` finds the sphere and the hatch openings from the station (faces whose
+vertices all lie on one sphere; every other boundary vertex must lie in the square prism of
+a ``hatch`` fixture, up to its door); an interior that is not such a sphere keeps all its
+tiles. Where the union has a ridge (the rim where the tunnel meets the sphere) a polyhedral
+body's depth is taken at its vertices, as everywhere else: exact for the sphere and the
+tunnel alone, a slight underestimate for an edge lying across the rim.
 
 The wall is stored in the compiled model as the custom numeric :data:`NUMERIC_NAME`:
-``[R, friction, n_openings, then per opening: axis(3), u(3), v(3), half_width]``.
+``[R, friction, n_openings, then per opening: axis(3), u(3), v(3), half_width, door]``.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mujoco
 import numpy as np
 
-from see1previs.station.collision import MIN_TILE_AREA
 from see1previs.station.model import Station
 
 NUMERIC_NAME = "see1_sphere_wall"
@@ -36,14 +40,35 @@ ON_SPHERE = 1e-6  # relative: vertices this close to R are on the sphere
 OPENING_SLACK = 1e-6  # m: tolerance of the hatch-prism test for vestibule vertices
 
 
+OPENING_VALUES = 11  # numbers per opening in the model's numeric
+
+
 @dataclass(frozen=True)
 class Opening:
-    """A square hole in the sphere: points p with p·axis > 0, |p·u| < a and |p·v| < a."""
+    """A square hole in the sphere, points p with p·axis > 0, |p·u| < a and |p·v| < a, and
+    the tunnel behind it up to the door plane p·axis = door."""
 
     axis: np.ndarray
     u: np.ndarray
     v: np.ndarray
     half_width: float
+    door: float = np.inf
+
+    def signed_distance(self, point: np.ndarray) -> tuple[float, np.ndarray]:
+        """(s, ∇s) of the tunnel as a solid box from the centre to the door: s > 0 outside."""
+        basis = np.array([self.axis, self.u, self.v])
+        local = basis @ point
+        centre = np.array([0.5 * self.door, 0.0, 0.0])
+        half = np.array([0.5 * self.door, self.half_width, self.half_width])
+        offset = local - centre
+        q = np.abs(offset) - half
+        sign = np.where(offset < 0.0, -1.0, 1.0)
+        outside = np.maximum(q, 0.0)
+        length = float(np.linalg.norm(outside))
+        if length > 0.0:
+            return length, basis.T @ (sign * outside / length)
+        k = int(np.argmax(q))
+        return float(q[k]), basis[k] * sign[k]
 
     def lateral_distance(self, point: np.ndarray) -> float:
         """How far a point is from the opening's prism, sideways (inf behind the centre)."""
@@ -66,12 +91,11 @@ class Opening:
 class SphereWall:
     radius: float
     openings: tuple[Opening, ...]
-    sphere_faces: np.ndarray  # bool per boundary face: on the sphere (no tile needed)
 
     def numeric(self, friction: float) -> list[float]:
         out = [self.radius, friction, float(len(self.openings))]
         for opening in self.openings:
-            out += [*opening.axis, *opening.u, *opening.v, opening.half_width]
+            out += [*opening.axis, *opening.u, *opening.v, opening.half_width, opening.door]
         return out
 
 
@@ -103,17 +127,19 @@ def sphere_wall(station: Station) -> SphereWall | None:
         if not openings:
             return None
         covered = np.zeros(len(off), dtype=bool)
+        doors = []
         for opening in openings:
             grown = Opening(opening.axis, opening.u, opening.v, opening.half_width + OPENING_SLACK)
-            covered |= grown.contains(off)
+            inside = grown.contains(off)
+            covered |= inside
+            doors.append(float(np.max(off[inside] @ opening.axis)) if inside.any() else radius)
         if not covered.all():
             return None
-    return SphereWall(radius, openings, sphere_faces)
-
-
-def tile_faces(station: Station) -> np.ndarray:
-    """Indices of the boundary faces that get a tile (as :func:`boundary_tiles` makes them)."""
-    return np.nonzero(np.asarray(station.boundary.area_faces) > MIN_TILE_AREA)[0]
+        openings = tuple(
+            Opening(o.axis, o.u, o.v, o.half_width, door)
+            for o, door in zip(openings, doors, strict=True)
+        )
+    return SphereWall(radius, openings)
 
 
 # ---- the reference computation of the wall's touch ------------------------------------------
@@ -128,15 +154,30 @@ def read_wall(model: mujoco.MjModel) -> tuple[float, float, list[Opening]] | Non
     radius, friction, count = float(data[0]), float(data[1]), int(data[2])
     openings = []
     for k in range(count):
-        block = data[3 + 10 * k : 13 + 10 * k]
-        openings.append(Opening(block[0:3], block[3:6], block[6:9], float(block[9])))
+        block = data[3 + OPENING_VALUES * k : 3 + OPENING_VALUES * (k + 1)]
+        openings.append(
+            Opening(block[0:3], block[3:6], block[6:9], float(block[9]), float(block[10]))
+        )
     return radius, friction, openings
 
 
-def _candidate_points(model: mujoco.MjModel, data: mujoco.MjData, geom: int) -> np.ndarray:
-    """Points of the geom that can be its farthest from the centre, module frame (n, 3).
+RIM_SAMPLES = 16  # first look at a cylinder's rim against the tunnel
+RIM_REFINE = 24  # golden-section steps after it (the angle to ~2e-5 rad)
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
-    Round geoms return their centre-line candidates; :func:`farthest_point` adds the radius.
+
+def _candidate_points(
+    model: mujoco.MjModel, data: mujoco.MjData, geom: int, radius: float, openings
+) -> np.ndarray:
+    """Points of the geom among which is its deepest into the wall, module frame (n, 3).
+
+    The depth of a body is the largest signed distance over its surface, so the force acts
+    at the surface point where that largest value is taken (then the push is the gradient
+    of a potential). Over a box, a segment or a mesh that point is a vertex: the sphere's
+    and the tunnel's distances are each convex. Over a cylinder's rim it is the point
+    farthest from the centre for the sphere, and for the tunnel it is found by search
+    (:func:`_rim_deepest`). Round geoms return their centre-line candidates;
+    :func:`_geom_deepest` adds the radius.
     """
     kind = int(model.geom_type[geom])
     centre = data.geom_xpos[geom]
@@ -156,10 +197,12 @@ def _candidate_points(model: mujoco.MjModel, data: mujoco.MjData, geom: int) -> 
         for end in (centre + axis * size[1], centre - axis * size[1]):
             radial = end - (end @ axis) * axis
             length = np.linalg.norm(radial)
-            if length > 0.0:
+            if length > 0.0:  # the rim's point farthest from the centre: the sphere's deepest
                 points.append(end + radial / length * size[0])
             else:  # the end's centre is on the axis through the origin: any rim point
                 points.append(end + rotation[:, 0] * size[0])
+            if openings and _tunnel_may_reach(end, size[0], radius, openings):
+                points.append(_rim_deepest(end, rotation, size[0], radius, openings))
         return np.array(points)
     if kind == mujoco.mjtGeom.mjGEOM_MESH:
         mesh = model.geom_dataid[geom]
@@ -169,42 +212,73 @@ def _candidate_points(model: mujoco.MjModel, data: mujoco.MjData, geom: int) -> 
     raise ValueError(f"the sphere wall cannot touch geom type {kind}")
 
 
+def _tunnel_may_reach(end: np.ndarray, rim: float, radius: float, openings) -> bool:
+    """Whether a tunnel's distance can be the smaller one anywhere on a rim of radius ``rim``
+    around ``end`` (both distances change by at most ``rim`` across it)."""
+    sphere = float(np.linalg.norm(end)) - radius
+    return any(o.signed_distance(end)[0] - rim <= sphere + rim for o in openings)
+
+
+def _rim_deepest(end: np.ndarray, rotation: np.ndarray, rim: float, radius: float, openings):
+    """The point of a cylinder's rim deepest into the wall: sampled, then refined."""
+    u, v = rotation[:, 0], rotation[:, 1]
+
+    def point(angle: float) -> np.ndarray:
+        return end + rim * (math.cos(angle) * u + math.sin(angle) * v)
+
+    def depth(angle: float) -> float:
+        return signed_distance(point(angle), radius, openings)[0]
+
+    step = 2.0 * math.pi / RIM_SAMPLES
+    best = max(range(RIM_SAMPLES), key=lambda k: depth(k * step)) * step
+    lo, hi = best - step, best + step
+    a, b = hi - GOLDEN * (hi - lo), lo + GOLDEN * (hi - lo)
+    depth_a, depth_b = depth(a), depth(b)
+    for _ in range(RIM_REFINE):
+        if depth_a >= depth_b:
+            hi, b, depth_b = b, a, depth_a
+            a = hi - GOLDEN * (hi - lo)
+            depth_a = depth(a)
+        else:
+            lo, a, depth_a = a, b, depth_b
+            b = lo + GOLDEN * (hi - lo)
+            depth_b = depth(b)
+    return point(0.5 * (lo + hi))
+
+
 def _round_radius(model: mujoco.MjModel, geom: int) -> float:
     """The radius a sphere or capsule adds around its centre line; 0 for other shapes."""
     return float(model.geom_size[geom, 0]) if int(model.geom_type[geom]) in ROUND else 0.0
 
 
-def _sphere_is_nearest(point: np.ndarray, radius: float, openings) -> bool:
-    """Whether the sphere is the free surface nearest to a point beyond it.
+def signed_distance(point: np.ndarray, radius: float, openings) -> tuple[float, np.ndarray]:
+    """(s, ∇s) of the cabin at a point: s < 0 inside, > 0 into the wall, ∇s pointing out.
 
-    In an opening the point is in the vestibule (its tiles decide). Beside one, the point is
-    in the wall material between the sphere and the vestibule's side; it belongs to whichever
-    surface is nearer, so a body poking through the vestibule's side is not flung at the centre.
+    The cabin is the union of the sphere and each opening's tunnel, so s is the smallest of
+    their signed distances (exact outside both; inside, the nearer of the two boundaries).
     """
-    depth = float(np.linalg.norm(point)) - radius
+    distance = float(np.linalg.norm(point))
+    best = (distance - radius, point / distance if distance > 0.0 else np.array([1.0, 0, 0]))
     for opening in openings:
-        if opening.contains(point)[0] or opening.lateral_distance(point) < depth:
-            return False
-    return True
-
-
-def _geom_farthest(model, data, geom: int, radius: float, openings):
-    """(surface point, distance from the centre) of one geom's farthest point on the sphere,
-    counting only points for which the sphere is the nearest free surface; (None, -inf) if
-    none is."""
-    best = (None, -np.inf)
-    round_radius = _round_radius(model, geom)
-    for point in _candidate_points(model, data, geom):
-        distance = float(np.linalg.norm(point))
-        if distance <= 0.0:
-            continue
-        surface = point * (1.0 + round_radius / distance)
-        if distance + round_radius > best[1] and _sphere_is_nearest(surface, radius, openings):
-            best = (surface, distance + round_radius)
+        tunnel = opening.signed_distance(point)
+        if tunnel[0] < best[0]:
+            best = tunnel
     return best
 
 
-def farthest_point(
+def _geom_deepest(model, data, geom: int, radius: float, openings):
+    """(surface point, depth, outward normal) of one geom's point deepest into the wall;
+    depth < 0 when the geom is clear of it by that much."""
+    best = (None, -np.inf, None)
+    round_radius = _round_radius(model, geom)
+    for point in _candidate_points(model, data, geom, radius, openings):
+        s, normal = signed_distance(point, radius, openings)
+        if s + round_radius > best[1]:
+            best = (point + round_radius * normal, s + round_radius, normal)
+    return best
+
+
+def deepest_point(
     model: mujoco.MjModel,
     data: mujoco.MjData,
     body: int,
@@ -212,42 +286,37 @@ def farthest_point(
     openings,
     marker: float,
 ):
-    """(geom, point, distance from the centre) of the body's farthest point on the sphere.
+    """(geom, point, depth, outward normal) of the body's point deepest into the wall.
 
-    Only points for which the sphere is the nearest free surface count (see
-    :func:`_sphere_is_nearest`), and only the body's geoms whose first user number is
-    ``marker``; geom −1 if none. Geoms whose bounding sphere is inside the wall are skipped:
-    they cannot touch it.
+    Only the body's geoms whose first user number is ``marker`` count; geom −1 if none.
+    Geoms whose bounding sphere is inside the sphere are skipped: they cannot touch the wall.
     """
-    best = (-1, None, -np.inf)
+    best = (-1, None, -np.inf, None)
     start = model.body_geomadr[body]
     for geom in range(start, start + model.body_geomnum[body]):
         if model.geom_user[geom, 0] != marker:
             continue
         if np.linalg.norm(data.geom_xpos[geom]) + model.geom_rbound[geom] < radius:
             continue
-        surface, distance = _geom_farthest(model, data, geom, radius, openings)
-        if distance > best[2]:
-            best = (geom, surface, distance)
+        surface, depth, normal = _geom_deepest(model, data, geom, radius, openings)
+        if depth > best[2]:
+            best = (geom, surface, depth, normal)
     return best
 
 
 def wall_gap(model: mujoco.MjModel, data: mujoco.MjData, geoms, marker: float) -> float:
-    """Smallest distance (m) from the given geoms to the sphere wall; inf without one.
-
-    Negative when a geom is into the wall. Points facing an opening do not count (there is
-    no sphere there: the vestibule's tiles are measured as geoms).
-    """
+    """Smallest distance (m) from the given geoms to the wall (sphere, tunnel and door); inf
+    without an exact wall. Negative when a geom is into the wall."""
     wall = read_wall(model)
     if wall is None:
         return np.inf
     radius, _, openings = wall
-    farthest = max(
+    deepest = max(
         (
-            _geom_farthest(model, data, int(geom), radius, openings)[1]
+            _geom_deepest(model, data, int(geom), radius, openings)[1]
             for geom in geoms
             if model.geom_user[geom, 0] == marker
         ),
         default=-np.inf,
     )
-    return radius - farthest
+    return -deepest

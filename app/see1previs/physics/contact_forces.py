@@ -202,15 +202,14 @@ def apply_contact_forces(model: mujoco.MjModel, data: mujoco.MjData) -> None:
         radius, wall_friction, openings = wall
         touches = 0
         for body in range(1, model.nbody):
-            geom, point, distance = analytic_wall.farthest_point(
+            geom, point, depth, normal = analytic_wall.deepest_point(
                 model, data, body, radius, openings, MARKER
             )
-            depth = distance - radius
             if geom < 0 or depth <= 0.0:
                 continue
             mu = max(float(model.geom_friction[geom, 0]), wall_friction)
             zeta, omega = float(model.geom_user[geom, 1]), float(model.geom_user[geom, 2])
-            f_n = push(0, body, point, -point / distance, depth, zeta, omega, mu)
+            f_n = push(0, body, point, -normal, depth, zeta, omega, mu)
             if model.nuserdata >= USERDATA_SIZE:
                 touches = _record_touch(data, touches, geom, f_n, point, depth)
             if model.nuserdata > TOUCHED_SLOT:
@@ -489,11 +488,11 @@ def measure_wall_touches(model: mujoco.MjModel, data: mujoco.MjData) -> list[Wal
     radius, _, openings = wall
     touches = 0
     for body in range(1, model.nbody):
-        geom, point, distance = analytic_wall.farthest_point(
+        geom, point, depth, _ = analytic_wall.deepest_point(
             model, data, body, radius, openings, MARKER
         )
-        if geom >= 0 and distance - radius > 0.0:
-            touches = _record_touch(data, touches, geom, 0.0, point, distance - radius)
+        if geom >= 0 and depth > 0.0:
+            touches = _record_touch(data, touches, geom, 0.0, point, depth)
     return reported_wall_touches(model, data)
 
 

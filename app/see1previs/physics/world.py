@@ -350,7 +350,9 @@ def _add_interior(
 ) -> None:
     """The interior as static geoms of the world body (MuJoCo never moves them).
 
-    The wall is a shell of convex tiles (see ``boundary_tiles``); fixtures are convex pieces.
+    A SEE-1-like wall (a sphere with the hatch tunnel) is exact geometry (analytic_wall);
+    any other wall is a shell of convex tiles (see ``boundary_tiles``); fixtures are convex
+    pieces.
 
     Interior geoms have a lower contact priority than bodies, so a contact with the wall
     behaves as the body's own material says (MuJoCo uses the higher-priority geom's
@@ -364,15 +366,11 @@ def _add_interior(
     }
     pieces = interior_pieces(station, TILE_THICKNESS)  # computed once per interior
     wall = analytic_wall.sphere_wall(station)
-    on_sphere = np.zeros(len(pieces.tiles), dtype=bool)
     if wall is not None:
-        # The sphere's contact is computed exactly (analytic_wall); only the vestibule's
-        # faces stay tiles.
+        # The sphere's and the vestibule's contact is computed exactly (analytic_wall): no
+        # tiles (the camera monitor draws them: add_wall_visuals).
         spec.add_numeric(name=analytic_wall.NUMERIC_NAME, data=wall.numeric(WALL_FRICTION))
-        on_sphere = wall.sphere_faces[analytic_wall.tile_faces(station)]
-    for index, tile in enumerate(pieces.tiles):
-        if on_sphere[index]:
-            continue
+    for index, tile in enumerate(pieces.tiles if wall is None else []):
         name = f"{STATION_BODY_PREFIX}tile{index}"
         spec.add_mesh(name=name, uservert=tile.ravel().tolist())
         spec.worldbody.add_geom(
@@ -383,14 +381,12 @@ def _add_interior(
 
 
 def add_wall_visuals(spec: mujoco.MjSpec, station: Station) -> None:
-    """The wall tiles the physics left out (the exact sphere needs none), as geoms that only
+    """The wall tiles the physics left out (the exact wall needs none), as geoms that only
     show: for a copy of a world's spec that renders the cabin (the camera monitor)."""
-    wall = analytic_wall.sphere_wall(station)
-    if wall is None:
+    if analytic_wall.sphere_wall(station) is None:
         return
     pieces = interior_pieces(station, TILE_THICKNESS)
-    on_sphere = wall.sphere_faces[analytic_wall.tile_faces(station)]
-    for index in np.nonzero(on_sphere)[0]:
+    for index in range(len(pieces.tiles)):
         name = f"{STATION_BODY_PREFIX}tile{index}"
         spec.add_mesh(name=name, uservert=pieces.tiles[index].ravel().tolist())
         spec.worldbody.add_geom(

@@ -10,7 +10,8 @@
  *
  * along the contact normal and regularised Coulomb friction across it, to qfrc_passive, and
  * reports what pushed in d->userdata (layout in contact_forces.py). Bodies also touch the
- * cabin wall as an exact sphere when the model carries one (analytic_wall.py).
+ * cabin wall (the sphere and the hatch tunnel) as exact geometry when the model carries one
+ * (analytic_wall.py).
  *
  * The library is not linked against MuJoCo: Python hands it the addresses of the two MuJoCo
  * functions it calls (mj_jac, mj_solveM) from the library the mujoco package already loaded,
@@ -151,7 +152,11 @@ static double push(const mjModel* m, mjData* d, Scratch* s, int b1, int b2, cons
   return f_n;
 }
 
-/* ---- the sphere wall (see analytic_wall.py) ---- */
+/* ---- the exact wall: the sphere and the hatch tunnel (see analytic_wall.py) ---- */
+
+#define OPENING_VALUES 11 /* analytic_wall.OPENING_VALUES */
+#define RIM_SAMPLES 16    /* analytic_wall.RIM_SAMPLES */
+#define RIM_REFINE 24     /* analytic_wall.RIM_REFINE */
 
 static const mjtNum* sphere_wall(const mjModel* m) {
   for (int i = 0; i < m->nnumeric; i++) {
@@ -163,44 +168,139 @@ static const mjtNum* sphere_wall(const mjModel* m) {
   return NULL;
 }
 
-/* Whether the sphere is the free surface nearest to a point beyond it: not in an opening,
- * and not nearer to an opening's side than to the sphere (analytic_wall._sphere_is_nearest). */
-static int sphere_is_nearest(const mjtNum* wall, const double p[3]) {
-  int count = (int)wall[2];
-  double depth = sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]) - wall[0];
-  for (int k = 0; k < count; k++) {
-    const mjtNum* o = wall + 3 + 10 * k;
-    double along = p[0] * o[0] + p[1] * o[1] + p[2] * o[2];
-    if (!(along > 0.0)) continue;
-    double pu = fabs(p[0] * o[3] + p[1] * o[4] + p[2] * o[5]);
-    double pv = fabs(p[0] * o[6] + p[1] * o[7] + p[2] * o[8]);
-    if (pu < o[9] && pv < o[9]) return 0;
-    double du = pu > o[9] ? pu - o[9] : 0.0;
-    double dv = pv > o[9] ? pv - o[9] : 0.0;
-    if (sqrt(du * du + dv * dv) < depth) return 0;
+/* Signed distance of one opening's tunnel at p, a solid box from the centre to the door (> 0
+ * outside), and its gradient (analytic_wall.Opening.signed_distance). */
+static double tunnel_distance(const mjtNum* o, const double p[3], double gradient[3]) {
+  const mjtNum* basis[3] = {o, o + 3, o + 6}; /* axis, u, v; then half width, door */
+  double half[3] = {0.5 * o[10], o[9], o[9]};
+  double centre[3] = {0.5 * o[10], 0.0, 0.0};
+  double q[3], sign[3], outside = 0.0;
+  for (int j = 0; j < 3; j++) {
+    double offset = p[0] * basis[j][0] + p[1] * basis[j][1] + p[2] * basis[j][2] - centre[j];
+    sign[j] = offset < 0.0 ? -1.0 : 1.0;
+    q[j] = fabs(offset) - half[j];
+    if (q[j] > 0.0) outside += q[j] * q[j];
   }
-  return 1;
+  double s;
+  double local[3] = {0.0, 0.0, 0.0};
+  if (outside > 0.0) {
+    s = sqrt(outside);
+    for (int j = 0; j < 3; j++) local[j] = q[j] > 0.0 ? sign[j] * q[j] / s : 0.0;
+  } else {
+    int deepest = 0;
+    for (int j = 1; j < 3; j++) {
+      if (q[j] > q[deepest]) deepest = j;
+    }
+    s = q[deepest];
+    local[deepest] = sign[deepest];
+  }
+  for (int r = 0; r < 3; r++) {
+    gradient[r] = basis[0][r] * local[0] + basis[1][r] * local[1] + basis[2][r] * local[2];
+  }
+  return s;
+}
+
+/* Signed distance of the cabin at p (the union of the sphere and each opening's tunnel, a box
+ * from the centre to the door; > 0 into the wall) and its gradient, pointing out of the cabin
+ * (analytic_wall.signed_distance). */
+static double signed_distance(const mjtNum* wall, const double p[3], double gradient[3]) {
+  double distance = sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
+  double best = distance - wall[0];
+  if (distance > 0.0) {
+    for (int r = 0; r < 3; r++) gradient[r] = p[r] / distance;
+  } else {
+    gradient[0] = 1.0, gradient[1] = 0.0, gradient[2] = 0.0;
+  }
+  int count = (int)wall[2];
+  for (int k = 0; k < count; k++) {
+    double tunnel[3];
+    double s = tunnel_distance(wall + 3 + OPENING_VALUES * k, p, tunnel);
+    if (s < best) {
+      best = s;
+      for (int r = 0; r < 3; r++) gradient[r] = tunnel[r];
+    }
+  }
+  return best;
+}
+
+/* Whether a tunnel's distance can be the smaller one anywhere on a rim of radius rim around
+ * end (analytic_wall._tunnel_may_reach). */
+static int tunnel_may_reach(const mjtNum* wall, const double end[3], double rim) {
+  double sphere = sqrt(end[0] * end[0] + end[1] * end[1] + end[2] * end[2]) - wall[0];
+  double gradient[3];
+  int count = (int)wall[2];
+  for (int k = 0; k < count; k++) {
+    if (tunnel_distance(wall + 3 + OPENING_VALUES * k, end, gradient) - rim <= sphere + rim) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static void rim_point(const double end[3], const mjtNum* rot, double rim, double angle,
+                      double out[3]) {
+  double c = cos(angle), s = sin(angle);
+  for (int r = 0; r < 3; r++) out[r] = end[r] + rim * (c * rot[3 * r] + s * rot[3 * r + 1]);
+}
+
+static double rim_depth(const mjtNum* wall, const double end[3], const mjtNum* rot, double rim,
+                        double angle) {
+  double p[3], gradient[3];
+  rim_point(end, rot, rim, angle, p);
+  return signed_distance(wall, p, gradient);
+}
+
+/* The point of a cylinder's rim deepest into the wall: sampled, then refined by golden-section
+ * search (analytic_wall._rim_deepest). */
+static void rim_deepest(const mjtNum* wall, const double end[3], const mjtNum* rot, double rim,
+                        double out[3]) {
+  const double golden = (sqrt(5.0) - 1.0) / 2.0;
+  double step = 2.0 * 3.14159265358979323846 / RIM_SAMPLES; /* math.pi */
+  int best = 0;
+  double best_depth = rim_depth(wall, end, rot, rim, 0.0);
+  for (int k = 1; k < RIM_SAMPLES; k++) {
+    double depth = rim_depth(wall, end, rot, rim, k * step);
+    if (depth > best_depth) best = k, best_depth = depth;
+  }
+  double lo = best * step - step, hi = best * step + step;
+  double a = hi - golden * (hi - lo), b = lo + golden * (hi - lo);
+  double depth_a = rim_depth(wall, end, rot, rim, a), depth_b = rim_depth(wall, end, rot, rim, b);
+  for (int i = 0; i < RIM_REFINE; i++) {
+    if (depth_a >= depth_b) {
+      hi = b, b = a, depth_b = depth_a;
+      a = hi - golden * (hi - lo);
+      depth_a = rim_depth(wall, end, rot, rim, a);
+    } else {
+      lo = a, a = b, depth_a = depth_b;
+      b = lo + golden * (hi - lo);
+      depth_b = rim_depth(wall, end, rot, rim, b);
+    }
+  }
+  rim_point(end, rot, rim, 0.5 * (lo + hi), out);
 }
 
 /* Consider one candidate: a centre-line point plus a round radius. */
 static void consider(const mjtNum* wall, int geom, const double c[3], double round, int* best_geom,
-                     double best_point[3], double* best_distance) {
-  double distance = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
-  if (distance <= 0.0) return;
-  double scale = 1.0 + round / distance;
-  double surface[3] = {c[0] * scale, c[1] * scale, c[2] * scale};
-  if (!sphere_is_nearest(wall, surface)) return;
-  if (distance + round > *best_distance) {
+                     double best_point[3], double* best_depth, double best_normal[3]) {
+  double gradient[3];
+  double depth = signed_distance(wall, c, gradient) + round;
+  if (depth > *best_depth) {
     *best_geom = geom;
-    *best_distance = distance + round;
-    for (int r = 0; r < 3; r++) best_point[r] = surface[r];
+    *best_depth = depth;
+    for (int r = 0; r < 3; r++) {
+      best_point[r] = c[r] + round * gradient[r];
+      best_normal[r] = gradient[r];
+    }
   }
 }
 
-static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall, int body,
-                           int* best_geom, double best_point[3], double* best_distance) {
+/* The body's point deepest into the wall: geom (-1 if none), surface point, depth (< 0 when
+ * clear of the wall) and the outward normal there (analytic_wall.deepest_point). */
+static void deepest_point(const mjModel* m, const mjData* d, const mjtNum* wall, int body,
+                          int* best_geom, double best_point[3], double* best_depth,
+                          double best_normal[3]) {
   *best_geom = -1;
-  *best_distance = -1e300;
+  *best_depth = -1e300;
   int start = m->body_geomadr[body];
   for (int geom = start; geom < start + m->body_geomnum[body]; geom++) {
     if (!marked(m, geom)) continue;
@@ -214,12 +314,12 @@ static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall
     double p[3];
     switch (m->geom_type[geom]) {
       case mjGEOM_SPHERE:
-        consider(wall, geom, centre, size[0], best_geom, best_point, best_distance);
+        consider(wall, geom, centre, size[0], best_geom, best_point, best_depth, best_normal);
         break;
       case mjGEOM_CAPSULE:
         for (int sign = -1; sign <= 1; sign += 2) {
           for (int r = 0; r < 3; r++) p[r] = centre[r] + sign * rot[3 * r + 2] * size[1];
-          consider(wall, geom, p, size[0], best_geom, best_point, best_distance);
+          consider(wall, geom, p, size[0], best_geom, best_point, best_depth, best_normal);
         }
         break;
       case mjGEOM_BOX:
@@ -230,7 +330,7 @@ static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall
             p[r] = centre[r] + rot[3 * r] * local[0] + rot[3 * r + 1] * local[1] +
                    rot[3 * r + 2] * local[2];
           }
-          consider(wall, geom, p, 0.0, best_geom, best_point, best_distance);
+          consider(wall, geom, p, 0.0, best_geom, best_point, best_depth, best_normal);
         }
         break;
       case mjGEOM_CYLINDER:
@@ -246,7 +346,11 @@ static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall
             p[r] = length > 0.0 ? end[r] + radial[r] / length * size[0]
                                 : end[r] + rot[3 * r] * size[0];
           }
-          consider(wall, geom, p, 0.0, best_geom, best_point, best_distance);
+          consider(wall, geom, p, 0.0, best_geom, best_point, best_depth, best_normal);
+          if ((int)wall[2] > 0 && tunnel_may_reach(wall, end, size[0])) {
+            rim_deepest(wall, end, rot, size[0], p);
+            consider(wall, geom, p, 0.0, best_geom, best_point, best_depth, best_normal);
+          }
         }
         break;
       case mjGEOM_MESH: {
@@ -257,7 +361,7 @@ static void farthest_point(const mjModel* m, const mjData* d, const mjtNum* wall
           for (int r = 0; r < 3; r++) {
             p[r] = centre[r] + rot[3 * r] * l[0] + rot[3 * r + 1] * l[1] + rot[3 * r + 2] * l[2];
           }
-          consider(wall, geom, p, 0.0, best_geom, best_point, best_distance);
+          consider(wall, geom, p, 0.0, best_geom, best_point, best_depth, best_normal);
         }
         break;
       }
@@ -309,15 +413,14 @@ static void apply_contact_forces(const mjModel* m, mjData* d) {
   if (work == NULL) return;
   Scratch scratch = {work, work + 3 * nv, work + 6 * nv, work + 7 * nv};
   if (wall != NULL) {
-    double radius = wall[0], wall_friction = wall[1];
+    double wall_friction = wall[1];
     int touches = 0;
     for (int body = 1; body < m->nbody; body++) {
       int geom;
-      double point[3], distance;
-      farthest_point(m, d, wall, body, &geom, point, &distance);
-      double depth = distance - radius;
+      double point[3], depth, outward[3];
+      deepest_point(m, d, wall, body, &geom, point, &depth, outward);
       if (geom < 0 || !(depth > 0.0)) continue;
-      double normal[3] = {-point[0] / distance, -point[1] / distance, -point[2] / distance};
+      double normal[3] = {-outward[0], -outward[1], -outward[2]};
       double mu = m->geom_friction[3 * geom];
       if (wall_friction > mu) mu = wall_friction;
       double zeta = m->geom_user[geom * m->nuser_geom + 1];
@@ -370,9 +473,8 @@ static PyObject* measure_wall(PyObject* self, PyObject* args) {
   int touches = 0;
   for (int body = 1; body < m->nbody; body++) {
     int geom;
-    double point[3], distance;
-    farthest_point(m, d, wall, body, &geom, point, &distance);
-    double depth = distance - wall[0];
+    double point[3], depth, outward[3];
+    deepest_point(m, d, wall, body, &geom, point, &depth, outward);
     if (geom >= 0 && depth > 0.0) record_touch(d, &touches, geom, 0.0, point, depth);
   }
   Py_RETURN_NONE;
