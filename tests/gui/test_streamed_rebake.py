@@ -15,6 +15,11 @@ from tests.gui.conftest import wait_for_bake_of
 def test_an_edit_shows_its_new_motion_frame_batch_by_batch(qtbot, make_window):
     window = make_window(SCENES / "zero-g-breakfast.see1.json")
     session, viewport = window.session, window.viewport
+    # A bake from the cache keeps no checkpoints: bake once more so the edit resumes.
+    session.cache = None
+    window.start_bake()
+    wait_for_bake_of(qtbot, window)
+    assert session.bake.memory is not None
     session.set_time(7.5)  # past the edited cue: the new motion reaches it batch by batch
     old = session.bake.trajectory
     link = "mika/right_hand"
