@@ -8,6 +8,7 @@ same bake at the scene's 2 ms step, with RK4's error bound in free flight.
 
 from __future__ import annotations
 
+import mujoco
 import numpy as np
 import pytest
 
@@ -84,3 +85,24 @@ def test_long_steps_in_free_flight_keep_the_2ms_path(monkeypatch):
     assert np.abs(long.positions - short.positions).max() < 1e-4
     spin = np.linalg.norm(short.angular_velocities, axis=2).max()
     assert np.abs(long.angular_velocities - short.angular_velocities).max() < 1e-4 * spin
+
+
+def test_long_steps_mujoco_finds_unstable_are_redone_at_the_scene_step(monkeypatch):
+    path = SCENES / "t-handle.see1.json"
+    scene = load_scene(path)
+    real_step = mujoco.mj_step
+    dt = scene.simulation.timestep
+
+    def flaky_long_steps(model, data, nstep=1):
+        real_step(model, data, nstep)
+        if model.opt.timestep > dt * (1 + 1e-9):  # MuJoCo calls a long step's state bad
+            data.warning[mujoco.mjtWarning.mjWARN_BADQACC].number += 1
+
+    expected = simulate(scene, path.parent)
+    monkeypatch.setattr(stepper, "LONGEST_STEP_S", 0.0)
+    short = simulate(scene, path.parent)
+    monkeypatch.undo()
+    monkeypatch.setattr(stepper.mujoco, "mj_step", flaky_long_steps)
+    redone = simulate(scene, path.parent)  # no blow-up reported: every run was redone
+    assert redone.trajectory.content_hash() == short.trajectory.content_hash()
+    assert expected.trajectory.content_hash() != short.trajectory.content_hash()

@@ -42,7 +42,7 @@ ESCAPE_TOLERANCE = 0.10
 ENERGY_RELATIVE_TOLERANCE = 0.05
 ENERGY_ABSOLUTE_TOLERANCE = 1e-9  # J, for scenes where everything is nearly at rest
 
-_WARNINGS = {
+BLOW_UP_WARNINGS = {  # MuJoCo warnings that mean the state blew up (and was reset)
     int(mujoco.mjtWarning.mjWARN_BADQACC): "acceleration",
     int(mujoco.mjtWarning.mjWARN_BADQVEL): "velocity",
     int(mujoco.mjtWarning.mjWARN_BADQPOS): "position",
@@ -132,7 +132,7 @@ class BakeGuard:
     # ---- per physics step ---------------------------------------------------------------
     def after_step(self, data: mujoco.MjData, started: float) -> None:
         """MuJoCo's blow-up warnings, and contacts that let an actor push a prop."""
-        for warning, what in _WARNINGS.items():
+        for warning, what in BLOW_UP_WARNINGS.items():
             if data.warning[warning].number:
                 self._raise_blow_up(started, what, warning, int(data.warning[warning].lastinfo))
         if data.ncon and self.actor_geom.any():

@@ -21,7 +21,7 @@ import mujoco
 import numpy as np
 
 from see1previs.physics import contact_forces
-from see1previs.physics.bake_guard import BakeGuard
+from see1previs.physics.bake_guard import BLOW_UP_WARNINGS, BakeGuard
 from see1previs.physics.blocking_runtime import ActorCues
 from see1previs.physics.contacts import ContactRecorder
 
@@ -106,7 +106,8 @@ class Stepper:
             data.userdata[self._touched] = 0.0
             started = data.time
             factor = self.long_step_factor()
-            if factor > 1 and count >= factor:
+            long = factor > 1 and count >= factor
+            if long:
                 long_steps, rest = divmod(count, factor)
                 model.opt.timestep = factor * self.dt
                 mujoco.mj_step(model, data, long_steps)
@@ -115,11 +116,16 @@ class Stepper:
                     mujoco.mj_step(model, data, rest)
             else:
                 mujoco.mj_step(model, data, count)
-            if data.userdata[self._touched] == 0.0:
+            # Long steps that MuJoCo found unstable are redone at the scene's step too (its
+            # warnings cleared): only the scene's step can call a bake blown up.
+            unstable = long and any(data.warning[w].number for w in BLOW_UP_WARNINGS)
+            if data.userdata[self._touched] == 0.0 and not unstable:
                 self.guard.after_step(data, started)
                 return
             mujoco.mj_setState(model, data, self._saved, STATE)
             data.ten_length[:] = ten_length
+            for warning in BLOW_UP_WARNINGS:
+                data.warning[warning].number = 0
         for _ in range(count):
             self.step(self.dt)
 
