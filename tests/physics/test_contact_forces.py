@@ -159,14 +159,26 @@ def _surface_samples(kind: str, size, rng) -> np.ndarray:
     raise ValueError(kind)
 
 
-@pytest.mark.parametrize(
-    ("kind", "shape", "mujoco_size"),
-    [
-        ("box", {"type": "box", "size": [0.3, 0.2, 0.04]}, (0.15, 0.1, 0.02)),
-        ("capsule", {"type": "capsule", "radius": 0.05, "length": 0.4}, (0.05, 0.2)),
-        ("cylinder", {"type": "cylinder", "radius": 0.08, "length": 0.3}, (0.08, 0.15)),
-    ],
-)
+SURFACE_CASES = [  # (kind, scene shape, MuJoCo size)
+    ("box", {"type": "box", "size": [0.3, 0.2, 0.04]}, (0.15, 0.1, 0.02)),
+    ("capsule", {"type": "capsule", "radius": 0.05, "length": 0.4}, (0.05, 0.2)),
+    ("cylinder", {"type": "cylinder", "radius": 0.08, "length": 0.3}, (0.08, 0.15)),
+]
+
+
+def posed_surface(world, samples, centre, orientation) -> tuple[int, np.ndarray]:
+    """Put prop "p" at a pose: its geom and its sampled surface points, module frame."""
+    model, data = world.model, world.data
+    handle = world.by_id["p"]
+    data.qpos[handle.qpos_adr : handle.qpos_adr + 3] = centre
+    data.qpos[handle.qpos_adr + 3 : handle.qpos_adr + 7] = orientation / np.linalg.norm(orientation)
+    mujoco.mj_kinematics(model, data)
+    geom = int(np.nonzero(model.geom_bodyid == handle.body_id)[0][0])
+    rotation = data.geom_xmat[geom].reshape(3, 3)
+    return geom, data.geom_xpos[geom] + samples @ rotation.T
+
+
+@pytest.mark.parametrize(("kind", "shape", "mujoco_size"), SURFACE_CASES)
 def test_sphere_wall_depth_is_the_farthest_surface_point(kind, shape, mujoco_size):
     rng = np.random.default_rng(4)
     scene = make_scene([{"id": "p", "shape": shape, "mass": 0.5}], duration=0.1)
@@ -179,15 +191,7 @@ def test_sphere_wall_depth_is_the_farthest_surface_point(kind, shape, mujoco_siz
         centre = rng.normal(size=3)
         centre = centre / np.linalg.norm(centre) * rng.uniform(2.0, 3.05)
         centre[0] = -abs(centre[0])  # the stage side: far from the hatch opening
-        orientation = rng.normal(size=4)
-        data.qpos[handle.qpos_adr : handle.qpos_adr + 3] = centre
-        data.qpos[handle.qpos_adr + 3 : handle.qpos_adr + 7] = orientation / np.linalg.norm(
-            orientation
-        )
-        mujoco.mj_kinematics(model, data)
-        geom = int(np.nonzero(model.geom_bodyid == handle.body_id)[0][0])
-        rotation = data.geom_xmat[geom].reshape(3, 3)
-        world_points = data.geom_xpos[geom] + samples @ rotation.T
+        geom, world_points = posed_surface(world, samples, centre, rng.normal(size=4))
         sampled = float(np.max(np.linalg.norm(world_points, axis=1)))
         _, _, depth, _ = analytic_wall.deepest_point(
             model, data, handle.body_id, radius, openings, contact_forces.MARKER

@@ -20,7 +20,7 @@ from see1previs.physics.simulation import prepare_world
 from see1previs.station.loader import load_station
 from tests.physics.scenes import make_scene, sphere_prop
 from tests.physics.test_bounce_energy import SHAPES, kinetic_energy, set_restitution
-from tests.physics.test_contact_forces import _surface_samples
+from tests.physics.test_contact_forces import SURFACE_CASES, _surface_samples, posed_surface
 
 STATION = load_station("see1")
 HALF = 1.27 / 2  # the hatch's half width
@@ -46,14 +46,7 @@ def test_the_door_is_where_the_station_model_puts_it():
     assert abs(DOOR - 4.0) < 0.05  # 1 m of tunnel behind the 6 m sphere
 
 
-@pytest.mark.parametrize(
-    ("kind", "shape", "mujoco_size"),
-    [
-        ("box", {"type": "box", "size": [0.3, 0.2, 0.04]}, (0.15, 0.1, 0.02)),
-        ("capsule", {"type": "capsule", "radius": 0.05, "length": 0.4}, (0.05, 0.2)),
-        ("cylinder", {"type": "cylinder", "radius": 0.08, "length": 0.3}, (0.08, 0.15)),
-    ],
-)
+@pytest.mark.parametrize(("kind", "shape", "mujoco_size"), SURFACE_CASES)
 def test_depth_in_the_tunnel_is_the_deepest_surface_point(kind, shape, mujoco_size):
     rng = np.random.default_rng(7)
     scene = make_scene([{"id": "p", "shape": shape, "mass": 0.5}], duration=0.1)
@@ -68,15 +61,8 @@ def test_depth_in_the_tunnel_is_the_deepest_surface_point(kind, shape, mujoco_si
         centre = np.array(
             [rng.uniform(3.35, DOOR + 0.05), rng.uniform(-0.75, 0.75), rng.uniform(-0.75, 0.75)]
         )
-        orientation = rng.normal(size=4)
-        data.qpos[handle.qpos_adr : handle.qpos_adr + 3] = centre
-        data.qpos[handle.qpos_adr + 3 : handle.qpos_adr + 7] = orientation / np.linalg.norm(
-            orientation
-        )
-        mujoco.mj_kinematics(model, data)
-        geom = int(np.nonzero(model.geom_bodyid == handle.body_id)[0][0])
-        rotation = data.geom_xmat[geom].reshape(3, 3)
-        sampled = float(np.max(union_depth(data.geom_xpos[geom] + samples @ rotation.T)))
+        geom, surface = posed_surface(world, samples, centre, rng.normal(size=4))
+        sampled = float(np.max(union_depth(surface)))
         _, point, depth, normal = analytic_wall.deepest_point(
             model, data, handle.body_id, radius, openings, contact_forces.MARKER
         )
