@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 import mujoco
 import numpy as np
 
+from see1previs.physics import analytic_wall
 from see1previs.physics.contact_forces import contact_force, reported_wall_touches
 from see1previs.physics.trajectory import CONTACT_DTYPE
 
 
 @dataclass(frozen=True)
 class _Touch:
-    """One touch of a step: a MuJoCo contact (``index`` ≥ 0) or a sphere-wall touch (geom −1
-    is the wall, ``force`` its normal force)."""
+    """One touch of a step: a MuJoCo contact (``index`` ≥ 0) or a wall touch (geom −1 is the
+    exact wall of analytic_wall, ``force`` its normal force)."""
 
     geom1: int
     geom2: int
@@ -61,10 +62,12 @@ class ContactRecorder:
     finished: list[tuple[tuple[str, str, str, str], _Episode]] = field(default_factory=list)
     _qvel_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _jacp: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    _wall: tuple | None = None
 
     def __post_init__(self) -> None:
         self._qvel_before = np.zeros(self.model.nv)
         self._jacp = np.zeros((3, self.model.nv))
+        self._wall = analytic_wall.read_wall(self.model)
 
     def observe(
         self,
@@ -79,14 +82,18 @@ class ContactRecorder:
         touches: list[tuple[tuple[str, str], tuple[str, str], float, object]] = []
         load: dict[str, float] = {}
         touch_count: dict[str, int] = {}
+        ncon = data.ncon
+        contacts = data.contact
+        geoms, points, frames = contacts.geom[:ncon], contacts.pos[:ncon], contacts.frame[:ncon]
         candidates = [
-            _Touch(int(c.geom1), int(c.geom2), c.pos.copy(), c.frame[:3].copy(), i)
-            for i, c in enumerate(data.contact[: data.ncon])
+            _Touch(int(geoms[i, 0]), int(geoms[i, 1]), points[i].copy(), frames[i, :3].copy(), i)
+            for i in range(ncon)
         ]
         for touch in reported_wall_touches(model, data):
-            # The sphere wall (no MuJoCo geom): the normal points from the wall into the cabin.
-            normal = -touch.point / np.linalg.norm(touch.point)
-            candidates.append(_Touch(-1, touch.geom, touch.point, normal, -1, touch.force))
+            # The exact wall (no MuJoCo geom): the normal points from the wall into the cabin.
+            radius, _, openings = self._wall
+            _, outward = analytic_wall.signed_distance(touch.point, radius, openings)
+            candidates.append(_Touch(-1, touch.geom, touch.point, -outward, -1, touch.force))
         for contact in candidates:
             geom1, geom2 = contact.geom1, contact.geom2
             owner1 = self.geom_owner.get(geom1, "station")
