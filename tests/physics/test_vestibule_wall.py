@@ -102,6 +102,8 @@ def test_a_ball_bounces_off_the_door_and_the_tunnel_walls_with_its_restitution(
     trajectory = bake(scene, world=world)
     (episode,) = trajectory.contacts
     assert "station" in (episode["body_a"], episode["body_b"])  # the wall, not a fixture
+    # The report's approach speed is along the wall's own normal there: all of the 1 m/s.
+    assert episode["approach_speed"] == pytest.approx(1.0, rel=0.02)
     after = int(np.searchsorted(trajectory.times, episode["end"] + 0.02))
     rebound = trajectory.linear_velocities[after, 0]
     print(f"vestibule: rebound {rebound} from {velocity}")
