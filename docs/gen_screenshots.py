@@ -1,7 +1,7 @@
 """Regenerate the desktop app's screenshots: ``docs/images/main-window.png`` and the user
 guide's blocking pictures (``cue-palette.png``, ``cue-inspector.png``, ``cue-arrow.png``,
 ``cue-ghost.png``, ``cue-pick.png``, ``cue-timeline.png``, ``aim-dialog.png``,
-``aim-path.png``, ``aim-result.png``).
+``aim-path.png``, ``aim-result.png``, ``rebake-streaming.png``).
 
 Opens a demo scene with cameras in the real main window, selects the lead actor, puts the playhead
 mid-scene on the A camera, waits for the bake and the camera monitor, and saves the window.
@@ -86,6 +86,7 @@ def main() -> int:
         if not args.no_main and not window.grab().save(str(args.out)):
             raise SystemExit(f"could not write {args.out}")
         if args.blocking:
+            stream_screenshot(app, window, args.out.parent / "rebake-streaming.png")
             blocking_screenshots(app, window, args.out.parent)
             aim_screenshot(app, window, args.out.parent / "aim-dialog.png")
         window.shutdown()
@@ -138,6 +139,36 @@ def aim_screenshot(app, window, path: Path) -> None:
     viewport = window.viewport
     corner = viewport.mapTo(window, QPoint(0, 0))
     save(window.grab(QRect(corner, viewport.size())), path.with_name("aim-result.png"))
+
+
+def stream_screenshot(app, window, path: Path) -> None:
+    """A re-bake streaming its frames: the first push-off made 30 % harder with the playhead
+    late in the shot, the window caught at the third batch of new frames (caption, colour
+    trails up to the last baked frame, the timeline's progress); then undone."""
+    session = window.session
+    session.set_time(round(session.scene.duration * 0.85, 1))
+    session.select([])
+    settle(app)
+    push = next(c for c in session.scene.cues if c.type == "push_off")
+    harder = push.model_copy(update={"speed": round(push.speed * 1.3, 3)})
+    cues = [harder if c is push else c for c in session.scene.cues]
+    batches = []
+
+    def third_batch(frames) -> None:
+        batches.append(frames.frame_count)
+        if len(batches) == 3:
+            app.processEvents()
+            save(window.grab(), path)
+
+    listener = session.bake_streamed.connect(third_batch)
+    session.edit("Push off harder", session.scene.model_copy(update={"cues": cues}))
+    wait(app, lambda: session.bake_is_current and not window.bake_worker.busy)
+    session.bake_streamed.disconnect(listener)
+    if len(batches) < 3:
+        raise SystemExit(f"the re-bake handed over {len(batches)} batches; no picture")
+    session.undo()
+    wait(app, lambda: session.bake_is_current and not window.bake_worker.busy)
+    wait(app, lambda: not window.check_worker.busy)
 
 
 def settle(app, seconds: float = 0.5) -> None:
