@@ -56,8 +56,12 @@ class Stepper:
         # Articulated actors' servos (modes up to ~400 rad/s) keep RK4 accurate to ~4 ms.
         longest = LONGEST_STEP_S if len(free) == model.njnt else ACTOR_LONGEST_STEP_S
         self._longest = max(1, int(longest / self.dt + 1e-9))
-        self._free_dofs = np.array([model.jnt_dofadr[j] for j in free], dtype=int)
-        self._reach = np.array([_reach(model, model.jnt_bodyid[j]) for j in free])
+        # Every geom that moves, the body it moves with and the root of that body's tree:
+        # MuJoCo's com-based velocities (cvel) are given at the tree's centre of mass.
+        self._moving = np.flatnonzero(model.geom_bodyid > 0)
+        self._moving_body = model.geom_bodyid[self._moving]
+        self._moving_root = model.body_rootid[self._moving_body]
+        self._scratch = mujoco.MjData(model)  # kinematics of the state alone, for the bound
 
     def step(self, length: float) -> None:
         """One physics step of ``length`` seconds (the scene's step, or a shorter one)."""
@@ -79,13 +83,30 @@ class Stepper:
             recorder.observe(model, data, data.time, length, self._qvel_before)
 
     def long_step_factor(self) -> int:
-        """How many scene steps one step of free flight may span from the current state."""
-        if self._longest == 1 or not len(self._free_dofs):
+        """How many scene steps one step of free flight may span from the current state.
+
+        Bounded so that no point of any geom (an actor's limbs included) moves more than
+        SWEEP_M and no body turns more than TURN_RAD in it: a geom's points move at most at
+        |v| + |ω|·(its distance from its tree's centre of mass + its bounding radius).
+        """
+        if self._longest == 1 or not len(self._moving):
             return self._longest
-        qvel = self.data.qvel
-        linear = np.linalg.norm(qvel[self._free_dofs[:, None] + np.arange(3)], axis=1)
-        turning = np.linalg.norm(qvel[self._free_dofs[:, None] + np.arange(3, 6)], axis=1)
-        sweep = float(np.max(linear + turning * self._reach)) * self.dt
+        # From the state alone (never from what the last force evaluation left in the data),
+        # so a bake resumed from a checkpoint chooses exactly as the full bake did.
+        model, data = self.model, self._scratch
+        data.qpos[:] = self.data.qpos
+        data.qvel[:] = self.data.qvel
+        mujoco.mj_kinematics(model, data)
+        mujoco.mj_comPos(model, data)
+        mujoco.mj_comVel(model, data)
+        velocity = data.cvel[self._moving_body]  # (rotation, translation) at the tree's COM
+        turning = np.linalg.norm(velocity[:, :3], axis=1)
+        linear = np.linalg.norm(velocity[:, 3:], axis=1)
+        arm = np.linalg.norm(
+            data.geom_xpos[self._moving] - data.subtree_com[self._moving_root], axis=1
+        )
+        arm += model.geom_rbound[self._moving]
+        sweep = float(np.max(linear + turning * arm)) * self.dt
         turn = float(np.max(turning)) * self.dt
         factor = self._longest
         if sweep > 0.0:
@@ -145,11 +166,3 @@ class Stepper:
         if rest > 1e-9 * self.dt:
             self.step(rest)
         data.time = target
-
-
-def _reach(model: mujoco.MjModel, body: int) -> float:
-    """How far any geom of ``body`` reaches from its origin (m)."""
-    geoms = np.flatnonzero(model.geom_bodyid == body)
-    if not len(geoms):
-        return 0.0
-    return float(np.max(np.linalg.norm(model.geom_pos[geoms], axis=1) + model.geom_rbound[geoms]))
