@@ -2,15 +2,17 @@
 
 :class:`Stepper` owns the step-level part of a bake. The physics keeps a regular step
 (contact response depends on the step length); a cue is met exactly by one shorter step that
-lands on its time. While nothing touches and no actor cue is acting, a run of steps goes to
-MuJoCo in one call, in *long steps* of up to :data:`LONGEST_STEP_S` where free flight allows:
-the step is chosen so that no point of any body sweeps more than :data:`SWEEP_M` and no body
-turns more than :data:`TURN_RAD` in it, so a touch cannot be stepped over, and RK4's error in
-free flight (drag and the torque-free tumble) stays far inside the validation's tolerances.
-If any force evaluation of the run saw a touch, the run is undone and stepped again one by
-one at the scene's step, because contacts are integrated at that step and the contact report
-needs every step of a touch. The choice depends only on the state, so a bake stays
-deterministic and a resumed bake equals a full one, bit for bit.
+lands on its time. While nothing touches and no actor cue is steering (a slack tether only
+watches: see ``ActorCues.steers``), a run of steps goes to MuJoCo in one call, in *long
+steps* of up to :data:`LONGEST_STEP_S` where free flight allows: the step is chosen so that
+no point of any body sweeps more than :data:`SWEEP_M` and no body turns more than
+:data:`TURN_RAD` in it, so a touch cannot be stepped over, and RK4's error in free flight
+(drag and the torque-free tumble) stays far inside the validation's tolerances. If any force
+evaluation of the run saw a touch, the run is undone and stepped again one by one at the
+scene's step, because contacts are integrated at that step and the contact report needs
+every step of a touch; so is a run whose long steps MuJoCo called unstable. The choice
+depends only on the state, so a bake stays deterministic and a resumed bake equals a full
+one, bit for bit.
 """
 
 from __future__ import annotations
