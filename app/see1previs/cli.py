@@ -464,9 +464,12 @@ def cmd_self_test(args: argparse.Namespace) -> int:
             raise CliError("self-test failed: the rendered camera frame is blank")
         text = (Path(folder) / "plan" / "shot_list.csv").read_text(encoding="utf-8")
         rows = [line for line in text.splitlines() if not line.startswith("#")]  # header line
+    from see1previs.physics.contact_forces import implementation
+
     print(
         f"see1-previs {__version__} self-test ok: baked {scene.title!r} "
-        f"({bake.trajectory.frame_count} frames), rendered {pixels.shape[1]}x{pixels.shape[0]} "
+        f"({bake.trajectory.frame_count} frames, {implementation()} contact forces), "
+        f"rendered {pixels.shape[1]}x{pixels.shape[0]} "
         f"from camera {camera.id}, exported {len(rows) - 1} shots "
         f"in {time.perf_counter() - started:.1f} s"
     )

@@ -400,4 +400,5 @@ def test_self_test_bakes_renders_and_exports(tmp_path):
     line = result.stdout.strip()
     assert line.count("\n") == 0
     assert "self-test ok" in line and "481 frames" in line and "exported 3 shots" in line
+    assert "native contact forces" in line  # the install built the native library
     assert not any(tmp_path.iterdir()), "the self-test leaves nothing behind"

@@ -49,7 +49,8 @@ MACHINE_LIBRARIES = re.compile(
 
 SELF_TEST_LINE = re.compile(
     rf"^see1-previs {re.escape(__version__)} self-test ok: baked '(?P<title>[^']+)' "
-    r"\((?P<frames>\d+) frames\), rendered 320x(?P<height>\d+) from camera (?P<camera>\w+), "
+    r"\((?P<frames>\d+) frames, (?P<contacts>native|python) contact forces\), "
+    r"rendered 320x(?P<height>\d+) from camera (?P<camera>\w+), "
     r"exported (?P<shots>\d+) shots in (?P<seconds>[\d.]+) s$"
 )
 
@@ -117,6 +118,7 @@ def test_bundled_self_test_needs_nothing_from_the_build_environment(installers, 
     assert int(match["frames"]) == math.floor(Fraction(str(scene["duration"])) * rate) + 1
     assert match["camera"] == scene["cameras"][0]["id"]
     assert int(match["shots"]) == len(scene["shots"])
+    assert match["contacts"] == "native"  # the bundle carries the native contact library
     assert list(tmp_path.iterdir()) == []  # the self-test leaves nothing behind
 
 

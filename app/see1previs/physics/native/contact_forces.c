@@ -18,9 +18,11 @@
  * and checks that MuJoCo's version is the one these headers describe before installing it.
  */
 #define PY_SSIZE_T_CLEAN
+#define _USE_MATH_DEFINES /* M_PI with MSVC */
 #include <Python.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
