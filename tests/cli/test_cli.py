@@ -20,6 +20,7 @@ import pytest
 
 from see1previs import __version__
 from see1previs.cli import main
+from see1previs.physics import contact_forces
 from tests.conftest import REPO, SCENES
 
 FIRST_LIGHT = SCENES / "first-light.see1.json"
@@ -400,5 +401,6 @@ def test_self_test_bakes_renders_and_exports(tmp_path):
     line = result.stdout.strip()
     assert line.count("\n") == 0
     assert "self-test ok" in line and "481 frames" in line and "exported 3 shots" in line
-    assert "native contact forces" in line  # the install built the native library
+    # It names the contact forces this install runs (native where a compiler built them).
+    assert f"{contact_forces.implementation()} contact forces" in line
     assert not any(tmp_path.iterdir()), "the self-test leaves nothing behind"
