@@ -166,6 +166,14 @@ SURFACE_CASES = [  # (kind, scene shape, MuJoCo size)
 ]
 
 
+def wall_probe(kind: str, shape: dict, mujoco_size, seed: int):
+    """A world with one prop "p" of this shape, its wall, and samples of its surface."""
+    rng = np.random.default_rng(seed)
+    world = prepare_world(make_scene([{"id": "p", "shape": shape, "mass": 0.5}], duration=0.1))
+    radius, _, openings = analytic_wall.read_wall(world.model)
+    return world, radius, openings, _surface_samples(kind, mujoco_size, rng), rng
+
+
 def posed_surface(world, samples, centre, orientation) -> tuple[int, np.ndarray]:
     """Put prop "p" at a pose: its geom and its sampled surface points, module frame."""
     model, data = world.model, world.data
@@ -180,13 +188,9 @@ def posed_surface(world, samples, centre, orientation) -> tuple[int, np.ndarray]
 
 @pytest.mark.parametrize(("kind", "shape", "mujoco_size"), SURFACE_CASES)
 def test_sphere_wall_depth_is_the_farthest_surface_point(kind, shape, mujoco_size):
-    rng = np.random.default_rng(4)
-    scene = make_scene([{"id": "p", "shape": shape, "mass": 0.5}], duration=0.1)
-    world = prepare_world(scene)
+    world, radius, openings, samples, rng = wall_probe(kind, shape, mujoco_size, seed=4)
     model, data = world.model, world.data
-    radius, _, openings = analytic_wall.read_wall(model)
     handle = world.by_id["p"]
-    samples = _surface_samples(kind, mujoco_size, rng)
     for _ in range(20):
         centre = rng.normal(size=3)
         centre = centre / np.linalg.norm(centre) * rng.uniform(2.0, 3.05)

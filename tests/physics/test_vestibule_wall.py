@@ -20,7 +20,7 @@ from see1previs.physics.simulation import prepare_world
 from see1previs.station.loader import load_station
 from tests.physics.scenes import make_scene, sphere_prop
 from tests.physics.test_bounce_energy import SHAPES, kinetic_energy, set_restitution
-from tests.physics.test_contact_forces import SURFACE_CASES, _surface_samples, posed_surface
+from tests.physics.test_contact_forces import SURFACE_CASES, posed_surface, wall_probe
 
 STATION = load_station("see1")
 HALF = 1.27 / 2  # the hatch's half width
@@ -48,13 +48,9 @@ def test_the_door_is_where_the_station_model_puts_it():
 
 @pytest.mark.parametrize(("kind", "shape", "mujoco_size"), SURFACE_CASES)
 def test_depth_in_the_tunnel_is_the_deepest_surface_point(kind, shape, mujoco_size):
-    rng = np.random.default_rng(7)
-    scene = make_scene([{"id": "p", "shape": shape, "mass": 0.5}], duration=0.1)
-    world = prepare_world(scene)
+    world, radius, openings, samples, rng = wall_probe(kind, shape, mujoco_size, seed=7)
     model, data = world.model, world.data
-    radius, _, openings = analytic_wall.read_wall(model)
     handle = world.by_id["p"]
-    samples = _surface_samples(kind, mujoco_size, rng)
     compared = 0
     for _ in range(40):
         # Deep in the tunnel, near its walls and the door (away from the rim's ridge).
