@@ -25,10 +25,10 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from see1previs.core.atomic_write import replace_file_atomically
-from see1previs.export.pdf_document import MARGIN, PAGE
+from see1previs.export.pdf_document import landscape_document
 
 SPHERE_RADIUS = 3.0  # m, the SEE-1 interior
 PALETTE = ["#4a90d9", "#d98a4a", "#5bb974", "#c45ab3", "#8c8c8c", "#d9c24a"]
@@ -38,16 +38,7 @@ def write_safety_page(document: dict, path: Path, actor_colors: dict[str, str] |
     """Print ``document`` (an envelope result) as the safety page PDF at ``path``."""
     buffer = io.BytesIO()
     title = f"Safety envelope — {document['scene']['title']}"
-    pdf = SimpleDocTemplate(
-        buffer,
-        pagesize=PAGE,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=title,
-        author="SEE-1 Previs",
-    )
+    pdf = landscape_document(buffer, title)
     styles = getSampleStyleSheet()
     summary = document["summary"]
     colours = _colours(document, actor_colors or {})

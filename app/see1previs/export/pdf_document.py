@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -12,10 +13,13 @@ PAGE = landscape(A4)
 MARGIN = 10 * mm
 
 
-def landscape_document(path: Path, title: str, bottom_margin: float = MARGIN) -> SimpleDocTemplate:
-    """A document at ``path`` on the house page; ``bottom_margin`` leaves room for a footer."""
+def landscape_document(
+    target: Path | BinaryIO, title: str, bottom_margin: float = MARGIN
+) -> SimpleDocTemplate:
+    """A document written to ``target`` (a path, or a buffer to be saved atomically) on the
+    house page; ``bottom_margin`` leaves room for a footer."""
     return SimpleDocTemplate(
-        str(path),
+        str(target) if isinstance(target, Path) else target,
         pagesize=PAGE,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
