@@ -206,12 +206,7 @@ class Inspector(QWidget):
             grid.addWidget(unit_label, row, 2)
             self.units[path] = shown
             self.ranges[path] = limits
-            problem = QLabel()
-            problem.setObjectName("problem")
-            problem.setWordWrap(True)
-            problem.hide()
-            grid.addWidget(problem, self._next_row(), 0, 1, 3)
-            self.problems[path] = problem
+            self._add_problem_row(grid, path)
 
     def _add_material_preset(self, grid: QGridLayout, material, path: tuple, depth: int):
         label = QLabel(("    " * depth) + "Preset")
@@ -224,12 +219,16 @@ class Inspector(QWidget):
         self.editors[preset_path] = box
         self.units[preset_path] = ""
         self.ranges[preset_path] = ""
+        self._add_problem_row(grid, preset_path)
+
+    def _add_problem_row(self, grid: QGridLayout, path: tuple) -> None:
+        """The hidden red line under a field where its refusal is shown."""
         problem = QLabel()
         problem.setObjectName("problem")
         problem.setWordWrap(True)
         problem.hide()
         grid.addWidget(problem, self._next_row(), 0, 1, 3)
-        self.problems[preset_path] = problem
+        self.problems[path] = problem
 
     def _next_row(self) -> int:
         self._rows += 1
